@@ -1,0 +1,41 @@
+import type { Provider } from './provider';
+
+/** The fixed set of error codes a client can see in `extensions.code`. */
+export const ErrorCode = {
+  ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
+  UPSTREAM_UNAUTHORIZED: 'UPSTREAM_UNAUTHORIZED',
+  UPSTREAM_PAYMENT_REQUIRED: 'UPSTREAM_PAYMENT_REQUIRED',
+  UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  UPSTREAM_ACCOUNT_MISMATCH: 'UPSTREAM_ACCOUNT_MISMATCH',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Where a BillingError happened; never carries credentials, URLs or bodies. */
+export interface BillingErrorDetails {
+  readonly provider?: Provider;
+  readonly accountId?: string;
+  /** The upstream HTTP status or body status, when one was received. */
+  readonly upstreamStatus?: string;
+}
+
+/**
+ * An expected failure with a stable code. Its message is safe to show a client:
+ * it is written by this code base and never embeds upstream text, URLs or secrets.
+ */
+export class BillingError extends Error {
+  override readonly name = 'BillingError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: BillingErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,20 @@
+import { GraphQLError } from 'graphql';
+import type { AccountSnapshot } from '../domain/account';
+import { ErrorCode } from '../domain/billing-error';
+import { isProvider } from '../domain/provider';
+import type { GraphQLContext } from './context';
+
+/**
+ * Resolves an `_entities` representation of Account. Representations are untyped JSON from
+ * the router (or anyone who can reach the subgraph), so they are checked before use.
+ */
+export function resolveAccountReference(reference: unknown, ctx: GraphQLContext): Promise<AccountSnapshot> {
+  const { provider, accountId } = (reference ?? {}) as { provider?: unknown; accountId?: unknown };
+  const id = typeof accountId === 'number' && Number.isSafeInteger(accountId) ? String(accountId) : accountId;
+  if (!isProvider(provider) || typeof id !== 'string' || id === '') {
+    throw new GraphQLError('An Account representation needs a provider (DIGIDONAR or SIMPSY) and a non-empty accountId', {
+      extensions: { code: ErrorCode.BAD_USER_INPUT },
+    });
+  }
+  return ctx.loaders.account.load({ provider, accountId: id });
+}

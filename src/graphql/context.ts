@@ -1,0 +1,8 @@
+import type { AccountLoader } from '../accounts/account.loader';
+
+/** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
+export interface GraphQLContext {
+  readonly loaders: { readonly account: AccountLoader };
+  /** Most keys one `accounts` field may ask for. */
+  readonly maxAccountsPerQuery: number;
+}

@@ -1,0 +1,70 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { AccountSnapshot } from '../../domain/account';
+import { AddonType } from './addon.type';
+import { CoinBalanceType } from './coin-balance.type';
+import { CompanyProfileType } from './company-profile.type';
+import { DidType } from './did.type';
+import { ProviderEnum } from './enums';
+import { MoneyType } from './money.type';
+import { MonthlyChargesType } from './monthly-charges.type';
+import { PaymentMethodType } from './payment-method.type';
+import { PlanType } from './plan.type';
+import { DateTimeScalar } from './scalars';
+import { ProviderDateType } from './timestamp.type';
+import { ValidityType } from './validity.type';
+
+// Provider-specific parts are nullable: a Digidonar account has no plan, a Simpsy account no coins.
+@Directive('@key(fields: "provider accountId")')
+@ObjectType('Account', {
+  description:
+    'A telephony account billed by one provider, with its billing data normalized. Keyed by provider and accountId, so any subgraph can reference it.',
+})
+export class AccountType implements AccountSnapshot {
+  @Field(() => ProviderEnum, { description: 'The provider that bills this account.' })
+  provider!: ProviderEnum;
+
+  @Field(() => ID, { description: "The account's id: Digidonar's account_id, or the name given to a Simpsy account in the accounts file." })
+  accountId!: string;
+
+  @Field(() => DateTimeScalar, { description: 'When the provider answered with this data.' })
+  fetchedAt!: string;
+
+  @Field(() => CompanyProfileType, { nullable: true, description: 'The company and administrator on record (Digidonar).' })
+  profile!: CompanyProfileType | null;
+
+  @Field(() => [CoinBalanceType], { nullable: true, description: 'Prepaid coin balances: SMS, OBD, VOIP, click-to-call and calls (Digidonar).' })
+  coins!: CoinBalanceType[] | null;
+
+  @Field(() => ValidityType, { nullable: true, description: 'The service term and its dates (Digidonar).' })
+  validity!: ValidityType | null;
+
+  @Field(() => [DidType], { nullable: true, description: 'Desk phone (IVR) numbers allocated to the account (Digidonar).' })
+  deskPhones!: DidType[] | null;
+
+  @Field(() => [DidType], { nullable: true, description: 'DID numbers of the account: backend DIDs (Digidonar) or DID add-ons with their country and monthly price (Simpsy).' })
+  dids!: DidType[] | null;
+
+  @Field(() => PlanType, { nullable: true, description: 'The subscription plan (Simpsy).' })
+  plan!: PlanType | null;
+
+  @Field(() => [AddonType], { nullable: true, description: 'Priced add-ons: agents, storage, CRM (Simpsy). DID add-ons are in dids.' })
+  addons!: AddonType[] | null;
+
+  @Field(() => MoneyType, { nullable: true, description: 'The credit limit (Simpsy).' })
+  creditLimit!: MoneyType | null;
+
+  @Field(() => ProviderDateType, { nullable: true, description: 'The billing cycle date (Simpsy).' })
+  billingCycle!: ProviderDateType | null;
+
+  @Field(() => String, { nullable: true, description: 'How calls are routed, e.g. "Normal" (Simpsy).' })
+  callRoute!: string | null;
+
+  @Field(() => PaymentMethodType, { nullable: true, description: 'How the account pays, with the card masked (Simpsy).' })
+  paymentMethod!: PaymentMethodType | null;
+
+  @Field(() => MoneyType, { nullable: true, description: "The provider's stated monthly total (Simpsy)." })
+  monthlyTotal!: MoneyType | null;
+
+  @Field(() => MonthlyChargesType, { nullable: true, description: 'The monthly total as line items, checked against the stated total (Simpsy).' })
+  monthlyCharges!: MonthlyChargesType | null;
+}

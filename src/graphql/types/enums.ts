@@ -1,0 +1,85 @@
+import { registerEnumType } from 'type-graphql';
+
+// String enums whose values equal the domain's string unions, so domain values pass through unchanged.
+
+/** The upstream provider of an account. */
+export enum ProviderEnum {
+  DIGIDONAR = 'DIGIDONAR',
+  SIMPSY = 'SIMPSY',
+}
+registerEnumType(ProviderEnum, {
+  name: 'Provider',
+  description: 'The telecom provider that bills an account.',
+  valuesConfig: {
+    DIGIDONAR: { description: 'Digidonar, Indian cloud telephony: prepaid coins, validity, desk phones and DIDs.' },
+    SIMPSY: { description: 'Simpsy Voice, cloud call centre: plan, add-ons, DIDs, credit limit and payment.' },
+  },
+});
+
+/** The kinds of Digidonar coins. */
+export enum CoinKindEnum {
+  SMS = 'SMS',
+  OBD = 'OBD',
+  VOIP = 'VOIP',
+  CLICK_TO_CALL = 'CLICK_TO_CALL',
+  CALL = 'CALL',
+}
+registerEnumType(CoinKindEnum, {
+  name: 'CoinKind',
+  description: 'What a prepaid coin pays for.',
+  valuesConfig: {
+    SMS: { description: 'Text messages.' },
+    OBD: { description: 'Outbound dialling (automated outbound calls).' },
+    VOIP: { description: 'Calls over IP.' },
+    CLICK_TO_CALL: { description: 'Click-to-call sessions.' },
+    CALL: { description: 'Regular calls.' },
+  },
+});
+
+/** Kinds of priced add-ons. */
+export enum AddonKindEnum {
+  AGENTS = 'AGENTS',
+  STORAGE = 'STORAGE',
+  CRM = 'CRM',
+}
+registerEnumType(AddonKindEnum, {
+  name: 'AddonKind',
+  description: 'What an add-on adds to the plan. DIDs are listed apart, as Did values.',
+  valuesConfig: {
+    AGENTS: { description: 'Extra agent seats.' },
+    STORAGE: { description: 'Extra storage (recordings, files).' },
+    CRM: { description: 'CRM integration seats.' },
+  },
+});
+
+/** Kinds of monthly line items. */
+export enum ChargeKindEnum {
+  PLAN = 'PLAN',
+  ADDON = 'ADDON',
+  DID = 'DID',
+}
+registerEnumType(ChargeKindEnum, {
+  name: 'ChargeKind',
+  description: 'What a monthly line item is for.',
+  valuesConfig: {
+    PLAN: { description: 'The plan itself.' },
+    ADDON: { description: 'An add-on (agents, storage, CRM).' },
+    DID: { description: 'One DID number.' },
+  },
+});
+
+/** Storage units. */
+export enum StorageUnitEnum {
+  MB = 'MB',
+  GB = 'GB',
+  TB = 'TB',
+}
+registerEnumType(StorageUnitEnum, {
+  name: 'StorageUnit',
+  description: 'The unit a storage size was given in (decimal: 1 GB = 1000 MB).',
+  valuesConfig: {
+    MB: { description: 'Megabytes.' },
+    GB: { description: 'Gigabytes.' },
+    TB: { description: 'Terabytes.' },
+  },
+});

@@ -1,0 +1,28 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DateTimeResolver, LocalDateResolver } from 'graphql-scalars';
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** An exact decimal number as a string; money is never a float. */
+export const DecimalScalar = new GraphQLScalarType<string, string>({
+  name: 'Decimal',
+  description: 'An exact decimal number, as a string such as "1234.50". Never a float, so no cent is lost.',
+  serialize(value) {
+    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    throw new GraphQLError('Decimal cannot represent a non-decimal value');
+  },
+  parseValue(value) {
+    if (typeof value === 'string' && DECIMAL.test(value)) return value;
+    throw new GraphQLError('Decimal must be a string such as "12.50"');
+  },
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING && DECIMAL.test(ast.value)) return ast.value;
+    throw new GraphQLError('Decimal must be a string such as "12.50"');
+  },
+});
+
+/** An instant, RFC 3339 in UTC. */
+export const DateTimeScalar = DateTimeResolver;
+
+/** A calendar date without time or zone. */
+export const LocalDateScalar = LocalDateResolver;

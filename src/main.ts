@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import type { Logger } from 'pino';
+import { loadAccountsFile } from './config/accounts-file';
+import { loadConfig, type AppConfig } from './config/config';
+import { ConfigError } from './config/config-error';
+import type { AccountEntry } from './domain/account-entry';
+import { Secret } from './domain/secret';
+import { startSandbox, type Sandbox } from './sandbox';
+import { createApp } from './server/app';
+import { createLogger } from './server/logger';
+
+interface Resolved {
+  config: AppConfig;
+  accounts: AccountEntry[];
+  sandbox: Sandbox | null;
+}
+
+/** Reads the accounts file, or starts the built-in sandbox when none is named. */
+async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resolved> {
+  if (config.accountsFile !== null) {
+    return { config, accounts: loadAccountsFile(config.accountsFile), sandbox: null };
+  }
+  const sandbox = await startSandbox();
+  logger.warn(
+    { digidonar: sandbox.digidonarBaseUrl, simpsy: sandbox.simpsyBaseUrl, accounts: sandbox.accounts.length },
+    'SANDBOX MODE: no ACCOUNTS_FILE is set, so built-in fake Digidonar and Simpsy servers on loopback serve demo accounts',
+  );
+  const accounts = sandbox.accounts.map((account) => ({
+    provider: account.provider,
+    accountId: account.accountId,
+    key: new Secret(account.key),
+    secret: new Secret(account.secret),
+    description: account.description,
+  }));
+  return {
+    config: {
+      ...config,
+      digidonar: { ...config.digidonar, baseUrl: sandbox.digidonarBaseUrl },
+      simpsy: { ...config.simpsy, baseUrl: sandbox.simpsyBaseUrl },
+    },
+    accounts,
+    sandbox,
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`billing-subgraph: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: config.nodeEnv !== 'production' && process.stdout.isTTY === true,
+  });
+
+  let resolved: Resolved;
+  try {
+    resolved = await resolveAccounts(config, logger);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    logger.fatal(error.message);
+    logger.flush();
+    process.exit(1);
+  }
+
+  const app = await createApp({ config: resolved.config, accounts: resolved.accounts, logger });
+  await app.http.listen({ host: config.host, port: config.port });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    {
+      url: `http://localhost:${port}/graphql`,
+      accounts: resolved.accounts.map((a) => `${a.provider}:${a.accountId}`),
+    },
+    `billing subgraph ready at http://localhost:${port}/graphql`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    Promise.all([app.close(), resolved.sandbox?.close()])
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`billing-subgraph: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import type { Dispatcher } from 'undici';
+import { ErrorCode } from '../../domain/billing-error';
+import type { AccountEntry } from '../../domain/account-entry';
+import { UpstreamHttp, type UpstreamHttpOptions } from '../upstream-http';
+import { describeIssues } from '../wire';
+import { digidonarBody, type DigidonarBody } from './digidonar.wire';
+
+export const DIGIDONAR_PROFILE_PATH = '/api_v2/profile_billing_v2';
+
+/**
+ * Digidonar's profile & balance API: POST with HTTP Basic auth (key as user, secret as password).
+ * Returns the decoded body of the account the credentials belong to, or rejects with a BillingError.
+ */
+export class DigidonarClient {
+  readonly #http: UpstreamHttp;
+
+  constructor(options: Omit<UpstreamHttpOptions, 'provider'>, dispatcher?: Dispatcher) {
+    this.#http = new UpstreamHttp({ ...options, provider: 'DIGIDONAR' }, dispatcher);
+  }
+
+  /** Fetches the profile and balance of one account. */
+  async fetchProfile(account: AccountEntry, signal?: AbortSignal): Promise<DigidonarBody> {
+    const { accountId } = account;
+    const basic = Buffer.from(`${account.key.reveal()}:${account.secret.reveal()}`).toString('base64');
+    const response = await this.#http.request({
+      accountId,
+      method: 'POST',
+      path: DIGIDONAR_PROFILE_PATH,
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      signal,
+    });
+
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw this.#http.statusError(accountId, response.statusCode);
+    }
+    if (response.json === undefined) {
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.bodyKind} instead of JSON`);
+    }
+    const decoded = digidonarBody.safeParse(response.json);
+    if (!decoded.success) {
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body of ${describeIssues(decoded.error)}`);
+    }
+    const body = decoded.data;
+    if (body.type !== null && body.type.toLowerCase() !== 'success') {
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'answered without "type": "success"');
+    }
+    const returnedId = body.login_account.account_id?.trim();
+    if (!returnedId) {
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent no account_id, so ownership cannot be checked');
+    }
+    if (returnedId !== accountId) {
+      // The credentials belong to another account: its data must not be shown under this one.
+      throw this.#http.error(
+        ErrorCode.UPSTREAM_ACCOUNT_MISMATCH,
+        accountId,
+        'returned a different account for these credentials; check the accounts file',
+      );
+    }
+    return body;
+  }
+
+  /** Closes the connection pool. */
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+}

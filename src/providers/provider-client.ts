@@ -1,0 +1,12 @@
+import type { AccountSnapshot } from '../domain/account';
+import type { AccountEntry } from '../domain/account-entry';
+import type { Provider } from '../domain/provider';
+
+/** What the account service needs from a provider: one account's snapshot, or a BillingError. */
+export interface ProviderClient {
+  readonly provider: Provider;
+  /** Fetches and normalizes one account; rejects with a BillingError on any failure. */
+  fetchSnapshot(account: AccountEntry, signal?: AbortSignal): Promise<AccountSnapshot>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,187 @@
+import { Pool, type Dispatcher } from 'undici';
+import { BillingError, ErrorCode } from '../domain/billing-error';
+import type { Provider } from '../domain/provider';
+
+/** How to reach one provider and how long to wait for it. */
+export interface UpstreamHttpOptions {
+  readonly provider: Provider;
+  /** Base URL, possibly with a path prefix; never with credentials or a query string. */
+  readonly baseUrl: string;
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly maxBodyBytes: number;
+}
+
+/** One call to a provider. `query` may hold secrets: it is sent and never logged or echoed. */
+export interface UpstreamCall {
+  readonly accountId: string;
+  readonly method: 'GET' | 'POST';
+  /** Path below the base URL's own path, e.g. "/billing/details". */
+  readonly path: string;
+  readonly query?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** A response read whole, with its body parsed as JSON when it was JSON. */
+export interface UpstreamResponse {
+  readonly statusCode: number;
+  readonly contentType: string;
+  /** The parsed JSON body, or undefined when the body was not JSON. */
+  readonly json: unknown;
+  /** A short, safe description of a non-JSON body, for error messages ("text/html", "empty"). */
+  readonly bodyKind: string;
+}
+
+const DISPLAY_NAMES: Record<Provider, string> = { DIGIDONAR: 'Digidonar', SIMPSY: 'Simpsy' };
+
+/** The provider's name as people write it, for error messages. */
+export function providerDisplayName(provider: Provider): string {
+  return DISPLAY_NAMES[provider];
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const BAD_RESPONSE_CODES = new Set([
+  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_HEADERS_OVERFLOW',
+]);
+
+/**
+ * HTTP to one provider over one long-lived undici pool. It turns every transport
+ * failure into a BillingError whose message names the provider and account only:
+ * undici's own messages and the request path (which can carry a secret) stay out.
+ */
+export class UpstreamHttp {
+  readonly provider: Provider;
+  readonly #dispatcher: Dispatcher;
+  readonly #basePath: string;
+  readonly #options: UpstreamHttpOptions;
+
+  constructor(options: UpstreamHttpOptions, dispatcher?: Dispatcher) {
+    const url = new URL(options.baseUrl);
+    this.provider = options.provider;
+    this.#options = options;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#dispatcher =
+      dispatcher ??
+      new Pool(url.origin, {
+        connections: options.maxConnections,
+        connectTimeout: options.connectTimeoutMs,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+        maxResponseSize: options.maxBodyBytes,
+      });
+  }
+
+  /** Sends one request and reads the whole body, within the configured size and time limits. */
+  async request(call: UpstreamCall): Promise<UpstreamResponse> {
+    const search = call.query ? `?${new URLSearchParams(call.query).toString()}` : '';
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#dispatcher.request({
+        method: call.method,
+        path: `${this.#basePath}${call.path}${search}`,
+        headers: { accept: 'application/json', ...call.headers },
+        body: call.body,
+        signal: call.signal,
+        headersTimeout: this.#options.headersTimeoutMs,
+        bodyTimeout: this.#options.bodyTimeoutMs,
+      });
+    } catch (error) {
+      throw this.#transportError(call.accountId, error);
+    }
+
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      response.body.destroy();
+      throw this.#transportError(call.accountId, error);
+    }
+
+    const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+    return { statusCode: response.statusCode, contentType, ...decodeJson(text, contentType) };
+  }
+
+  /** Closes the pool, waiting for calls in flight. */
+  async close(): Promise<void> {
+    await this.#dispatcher.close();
+  }
+
+  /** Builds a BillingError for this provider with a message that is safe to show. */
+  error(code: ErrorCode, accountId: string, message: string, upstreamStatus?: string | number): BillingError {
+    return new BillingError(code, `${providerDisplayName(this.provider)} ${message}`, {
+      provider: this.provider,
+      accountId,
+      ...(upstreamStatus === undefined ? {} : { upstreamStatus: String(upstreamStatus) }),
+    });
+  }
+
+  /** Maps a non-success HTTP status to the error a client sees. */
+  statusError(accountId: string, statusCode: number): BillingError {
+    const code = httpStatusCode(statusCode);
+    const text =
+      code === ErrorCode.UPSTREAM_UNAUTHORIZED
+        ? 'rejected the credentials of this account'
+        : code === ErrorCode.UPSTREAM_RATE_LIMITED
+          ? 'is rate-limiting requests'
+          : code === ErrorCode.UPSTREAM_UNAVAILABLE
+            ? 'is unavailable'
+            : code === ErrorCode.UPSTREAM_PAYMENT_REQUIRED
+              ? 'reports a failed payment for this account'
+              : code === ErrorCode.UPSTREAM_BAD_REQUEST
+                ? 'rejected the request as invalid'
+                : 'answered with an unexpected status';
+    return this.error(code, accountId, `${text} (HTTP ${statusCode})`, statusCode);
+  }
+
+  #transportError(accountId: string, error: unknown): BillingError {
+    const code = (error as { code?: unknown }).code;
+    const name = (error as { name?: unknown }).name;
+    let result: BillingError;
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
+      result = this.error(ErrorCode.UPSTREAM_TIMEOUT, accountId, 'did not answer in time');
+    } else if (name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_ABORTED') {
+      result = this.error(ErrorCode.UPSTREAM_TIMEOUT, accountId, 'call was cut off by its deadline');
+    } else if (typeof code === 'string' && BAD_RESPONSE_CODES.has(code)) {
+      result = this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a response that is too large or malformed');
+    } else {
+      result = this.error(ErrorCode.UPSTREAM_UNAVAILABLE, accountId, 'could not be reached');
+    }
+    // Keep only the transport's code for operators: undici's message and stack are not needed and may grow.
+    Object.defineProperty(result, 'transportCode', { value: typeof code === 'string' ? code : String(name) });
+    return result;
+  }
+}
+
+/** The error code for an HTTP status that is not a success. */
+export function httpStatusCode(statusCode: number): ErrorCode {
+  if (statusCode === 401 || statusCode === 403) return ErrorCode.UPSTREAM_UNAUTHORIZED;
+  if (statusCode === 402) return ErrorCode.UPSTREAM_PAYMENT_REQUIRED;
+  if (statusCode === 429) return ErrorCode.UPSTREAM_RATE_LIMITED;
+  if (statusCode >= 500) return ErrorCode.UPSTREAM_UNAVAILABLE;
+  if (statusCode === 400 || statusCode === 422) return ErrorCode.UPSTREAM_BAD_REQUEST;
+  return ErrorCode.UPSTREAM_BAD_RESPONSE;
+}
+
+function decodeJson(text: string, contentType: string): { json: unknown; bodyKind: string } {
+  const trimmed = text.trimStart();
+  if (trimmed === '') return { json: undefined, bodyKind: 'an empty body' };
+  // Some PHP back ends send JSON as text/html, so the body decides, not the header.
+  if (trimmed[0] === '{' || trimmed[0] === '[') {
+    try {
+      return { json: JSON.parse(text), bodyKind: 'JSON' };
+    } catch {
+      return { json: undefined, bodyKind: 'malformed JSON' };
+    }
+  }
+  if (trimmed[0] === '<') return { json: undefined, bodyKind: 'an HTML page' };
+  // The media type is echoed in a client-facing message, so only a plain token passes.
+  const type = contentType.split(';')[0]?.trim() ?? '';
+  const shown = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(type) ? type : 'untyped';
+  return { json: undefined, bodyKind: `a ${shown} body that is not JSON` };
+}

@@ -1,0 +1,103 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AccountRegistry } from '../accounts/account-registry';
+import { createAccountLoader } from '../accounts/account.loader';
+import { AccountService } from '../accounts/account.service';
+import type { AppConfig } from '../config/config';
+import type { AccountEntry } from '../domain/account-entry';
+import { BillingError } from '../domain/billing-error';
+import type { GraphQLContext } from '../graphql/context';
+import { createErrorFormatter } from '../graphql/errors';
+import { buildBillingSchema } from '../graphql/schema';
+import { createDigidonarProvider } from '../providers/digidonar';
+import { createSimpsyProvider } from '../providers/simpsy';
+
+/** Everything needed to serve: validated configuration, the accounts, a logger. */
+export interface AppOptions {
+  readonly config: AppConfig;
+  readonly accounts: readonly AccountEntry[];
+  readonly logger: Logger;
+}
+
+/** A built, not yet listening, subgraph server. */
+export interface BillingApp {
+  readonly http: FastifyInstance;
+  readonly service: AccountService;
+  /** Stops accepting, finishes requests in flight, closes upstream pools. */
+  close(): Promise<void>;
+}
+
+/** One log line per GraphQL request: operation, duration, error codes. */
+function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ request, errors }) {
+          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL')))];
+          logger.info(
+            {
+              operationName: request.operationName ?? null,
+              durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+              errorCodes: codes,
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** Builds the HTTP server, the GraphQL schema and the upstream clients from configuration. */
+export async function createApp({ config, accounts, logger }: AppOptions): Promise<BillingApp> {
+  const registry = new AccountRegistry(accounts);
+  const { timeZone: digidonarZone, ...digidonarHttp } = config.digidonar;
+  const { timeZone: _simpsyZone, ...simpsyHttp } = config.simpsy;
+  const service = new AccountService(registry, [
+    createDigidonarProvider({ ...digidonarHttp, timeZone: digidonarZone }),
+    createSimpsyProvider(simpsyHttp),
+  ]);
+
+  // The GraphQL plugin below writes one line per request; Fastify's own two lines would repeat it.
+  const http: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: await buildBillingSchema(),
+    includeStacktraceInErrorResponses: false,
+    logger,
+    formatError: createErrorFormatter((error) => {
+      // Only unexpected errors land here; BillingErrors are expected and already carry their code.
+      if (!(error instanceof BillingError)) logger.error({ err: error }, 'unexpected error in a resolver');
+    }),
+    plugins: [fastifyApolloDrainPlugin(http), requestLogPlugin(logger)],
+  });
+  await apollo.start();
+
+  http.get('/healthz', async () => ({ status: 'ok' }));
+  http.get('/', async (_request, reply) => reply.redirect('/graphql'));
+  http.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    handler: fastifyApolloHandler(apollo, {
+      context: async (): Promise<GraphQLContext> => ({
+        loaders: { account: createAccountLoader(service) },
+        maxAccountsPerQuery: config.maxAccountsPerQuery,
+      }),
+    }),
+  });
+
+  return {
+    http,
+    service,
+    async close() {
+      await http.close();
+      await apollo.stop();
+      await service.close();
+    },
+  };
+}
