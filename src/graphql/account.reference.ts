@@ -7,8 +7,10 @@ import type { GraphQLContext } from './context';
 /**
  * Resolves an `_entities` representation of Account. Representations are untyped JSON from
  * the router (or anyone who can reach the subgraph), so they are checked before use.
+ * It is async on purpose: @apollo/subgraph maps representations synchronously, and a
+ * synchronous throw would fail every entity of the request instead of this one.
  */
-export function resolveAccountReference(reference: unknown, ctx: GraphQLContext): Promise<AccountSnapshot> {
+export async function resolveAccountReference(reference: unknown, ctx: GraphQLContext): Promise<AccountSnapshot> {
   const { provider, accountId } = (reference ?? {}) as { provider?: unknown; accountId?: unknown };
   const id = typeof accountId === 'number' && Number.isSafeInteger(accountId) ? String(accountId) : accountId;
   if (!isProvider(provider) || typeof id !== 'string' || id === '') {

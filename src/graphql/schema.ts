@@ -1,7 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { ErrorCode } from '../domain/billing-error';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
@@ -29,5 +30,36 @@ export async function buildBillingSchema(): Promise<GraphQLSchema> {
     ...accountResolvers,
     __resolveReference: (reference: unknown, ctx: GraphQLContext) => resolveAccountReference(reference, ctx),
   } as GraphQLResolverMap<GraphQLContext>[string];
-  return buildSubgraphSchema([{ typeDefs, resolvers }]);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
+  guardEntities(schema);
+  return schema;
+}
+
+/**
+ * Checks every `_entities` representation's __typename before any is resolved.
+ * @apollo/subgraph throws a plain Error on an unknown type half-way through the list,
+ * after earlier representations have started their loads: those would reject with no
+ * one listening, and the client would see INTERNAL for what is bad input.
+ */
+function guardEntities(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const resolve = field?.resolve;
+  if (!field || !resolve) throw new Error('buildSubgraphSchema produced no _entities field');
+  const entityTypes = new Set(
+    Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && type.astNode?.directives?.some((d) => d.name.value === 'key'))
+      .map((type) => type.name),
+  );
+  field.resolve = (source, args: { representations?: unknown }, context, info) => {
+    const representations = Array.isArray(args.representations) ? args.representations : [];
+    representations.forEach((representation, index) => {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof typename !== 'string' || !entityTypes.has(typename)) {
+        throw new GraphQLError(`representations[${index}] has no entity __typename this subgraph resolves`, {
+          extensions: { code: ErrorCode.BAD_USER_INPUT },
+        });
+      }
+    });
+    return resolve(source, args, context, info);
+  };
 }
