@@ -190,7 +190,7 @@ describe('the supergraph through @apollo/gateway', () => {
         return new RemoteGraphQLDataSource({ url });
       },
     });
-    // Like production: no stack traces in responses (jest sets NODE_ENV=test, which would add them).
+    // No stack traces, as in production, whatever NODE_ENV the tests run under.
     gatewayServer = new ApolloServer({ gateway, logger: silentLogger, includeStacktraceInErrorResponses: false });
     ({ url: gatewayUrl } = await startStandaloneServer(gatewayServer, { listen: { host: '127.0.0.1', port: 0 } }));
   });

@@ -1,0 +1,47 @@
+import { loadConfig } from '../../src/config/config';
+import { ConfigError } from '../../src/config/config-error';
+
+describe('loadConfig', () => {
+  test('defaults match the documentation', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4001);
+    expect(config.accountsFile).toBeNull();
+    expect(config.digidonar.baseUrl).toBe('https://cloud.digidonar.in');
+    expect(config.digidonar.timeZone).toBe('Asia/Kolkata');
+    expect(config.simpsy.baseUrl).toBe('http://voice.simpsy.com/api/v1');
+    expect(config.digidonar).toMatchObject({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('values from the environment win, trailing slashes are dropped, empty means unset', () => {
+    const config = loadConfig({
+      PORT: '5005',
+      SIMPSY_BASE_URL: 'https://voice.example.test/api/v1/',
+      DIGIDONAR_TIME_ZONE: 'UTC',
+      ACCOUNTS_FILE: '',
+    });
+    expect(config.port).toBe(5005);
+    expect(config.simpsy.baseUrl).toBe('https://voice.example.test/api/v1');
+    expect(config.digidonar.timeZone).toBe('UTC');
+    expect(config.accountsFile).toBeNull();
+  });
+
+  test.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DIGIDONAR_BASE_URL: 'ftp://x' }, 'DIGIDONAR_BASE_URL'],
+    [{ SIMPSY_BASE_URL: 'http://h/api?key=leak' }, 'SIMPSY_BASE_URL'],
+    [{ SIMPSY_BASE_URL: 'http://user:pw@h/api' }, 'SIMPSY_BASE_URL'],
+    [{ DIGIDONAR_TIME_ZONE: 'Mars/Olympus' }, 'DIGIDONAR_TIME_ZONE'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('%j is refused with a message naming %s', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+
+  test('a refused URL is not echoed, since it may carry a secret', () => {
+    expect(() => loadConfig({ SIMPSY_BASE_URL: 'http://h/api?secret=hunter2' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+});

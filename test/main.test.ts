@@ -1,0 +1,105 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+
+// The process as users start it: src/main.ts through the same TypeScript loader as `npm run dev`.
+const ROOT = resolve(__dirname, '..');
+
+interface Run {
+  child: ChildProcessWithoutNullStreams;
+  lines: Array<Record<string, unknown>>;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  const lines: Array<Record<string, unknown>> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const parts = stdout.split('\n');
+    stdout = parts.pop() ?? '';
+    for (const part of parts) {
+      try {
+        lines.push(JSON.parse(part) as Record<string, unknown>);
+      } catch {
+        lines.push({ text: part });
+      }
+    }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, lines, output: () => `${JSON.stringify(lines)}\n${stdout}\n${stderr}`, exited };
+}
+
+async function waitFor(run: Run, predicate: (line: Record<string, unknown>) => boolean, ms = 15000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = run.lines.find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out; output so far: ${run.output()}`);
+}
+
+function accountsFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'billing-main-'));
+  const path = join(dir, 'accounts.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('npm start as a newcomer runs it', () => {
+  test('without ACCOUNTS_FILE: says sandbox first, serves demo accounts, stops cleanly on SIGTERM', async () => {
+    const run = start({ LOG_LEVEL: 'info' });
+    try {
+      const ready = await waitFor(run, (line) => typeof line.url === 'string');
+      expect(String(run.lines[0]?.msg)).toContain('SANDBOX MODE');
+      const response = await request(String(ready.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ account(provider: SIMPSY, accountId: "acme-voice") { monthlyTotal { amount currency } } }' }),
+      });
+      expect(await response.body.json()).toEqual({
+        data: { account: { monthlyTotal: { amount: '177.70', currency: 'USD' } } },
+      });
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).not.toMatch(/demo-[a-z0-9-]*secret/i);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  test('a broken accounts file stops start-up with a message naming the entry', async () => {
+    const path = accountsFile('accounts:\n  - { provider: SIMPSY, accountId: acme, key: k }\n');
+    const run = start({ ACCOUNTS_FILE: path });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('accounts[0] (SIMPSY acme)');
+    expect(run.output()).toContain('secret');
+  });
+
+  test('a missing ${VAR} stops start-up naming the entry and the variable, not other values', async () => {
+    const path = accountsFile(
+      'accounts:\n  - { provider: DIGIDONAR, accountId: "1408847", key: visible-key-123, secret: "${DD_SECRET}" }\n',
+    );
+    const run = start({ ACCOUNTS_FILE: path });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('accounts[0] (DIGIDONAR 1408847)');
+    expect(run.output()).toContain('DD_SECRET');
+    expect(run.output()).not.toContain('visible-key-123');
+  });
+
+  test('a bad environment variable stops start-up naming it', async () => {
+    const run = start({ PORT: 'abc' });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('PORT');
+  });
+});
