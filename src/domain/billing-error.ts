@@ -20,7 +20,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface BillingErrorDetails {
   readonly provider?: Provider;
   readonly accountId?: string;
-  /** The upstream HTTP status or body status, when one was received. */
+  /** The upstream HTTP status or body status, when it is what failed (not set for a bad body after a 200). */
   readonly upstreamStatus?: string;
 }
 

@@ -32,8 +32,8 @@ export interface UpstreamResponse {
   readonly contentType: string;
   /** The parsed JSON body, or undefined when the body was not JSON. */
   readonly json: unknown;
-  /** A short, safe description of a non-JSON body, for error messages ("text/html", "empty"). */
-  readonly bodyKind: string;
+  /** When json is undefined: what was wrong, safe to show ("an HTML page instead of JSON"). */
+  readonly notJson: string;
 }
 
 const DISPLAY_NAMES: Record<Provider, string> = { DIGIDONAR: 'Digidonar', SIMPSY: 'Simpsy' };
@@ -168,20 +168,21 @@ export function httpStatusCode(statusCode: number): ErrorCode {
   return ErrorCode.UPSTREAM_BAD_RESPONSE;
 }
 
-function decodeJson(text: string, contentType: string): { json: unknown; bodyKind: string } {
+function decodeJson(text: string, contentType: string): { json: unknown; notJson: string } {
   const trimmed = text.trimStart();
-  if (trimmed === '') return { json: undefined, bodyKind: 'an empty body' };
+  if (trimmed === '') return { json: undefined, notJson: 'an empty body' };
   // Some PHP back ends send JSON as text/html, so the body decides, not the header.
   if (trimmed[0] === '{' || trimmed[0] === '[') {
     try {
-      return { json: JSON.parse(text), bodyKind: 'JSON' };
+      return { json: JSON.parse(text), notJson: '' };
     } catch {
-      return { json: undefined, bodyKind: 'malformed JSON' };
+      return { json: undefined, notJson: 'malformed JSON' };
     }
   }
-  if (trimmed[0] === '<') return { json: undefined, bodyKind: 'an HTML page' };
+  if (trimmed[0] === '<') return { json: undefined, notJson: 'an HTML page instead of JSON' };
   // The media type is echoed in a client-facing message, so only a plain token passes.
   const type = contentType.split(';')[0]?.trim() ?? '';
-  const shown = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(type) ? type : 'untyped';
-  return { json: undefined, bodyKind: `a ${shown} body that is not JSON` };
+  if (type.includes('json')) return { json: undefined, notJson: 'JSON that is not an object' };
+  const shown = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(type) ? `a ${type} body` : 'a body of unknown type';
+  return { json: undefined, notJson: `${shown} instead of JSON` };
 }

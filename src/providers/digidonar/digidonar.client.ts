@@ -35,16 +35,18 @@ export class DigidonarClient {
       throw this.#http.statusError(accountId, response.statusCode);
     }
     if (response.json === undefined) {
-      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.bodyKind} instead of JSON`);
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.notJson}`);
+    }
+    // An error answer may come without login_account: its own "type" explains more than the shape.
+    const type = (response.json as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && type.trim().toLowerCase() !== 'success') {
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'answered without "type": "success"');
     }
     const decoded = digidonarBody.safeParse(response.json);
     if (!decoded.success) {
       throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body of ${describeIssues(decoded.error)}`);
     }
     const body = decoded.data;
-    if (body.type !== null && body.type.toLowerCase() !== 'success') {
-      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'answered without "type": "success"');
-    }
     const returnedId = body.login_account.account_id?.trim();
     if (!returnedId) {
       throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent no account_id, so ownership cannot be checked');

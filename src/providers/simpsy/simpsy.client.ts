@@ -45,7 +45,7 @@ export class SimpsyClient {
     }
     if (statusCode < 200 || statusCode >= 300) throw http.statusError(accountId, statusCode);
     if (response.json === undefined) {
-      throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.bodyKind} instead of JSON`);
+      throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.notJson}`);
     }
     if (!envelope?.success || bodyStatus === undefined) {
       throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a body without a "status"');

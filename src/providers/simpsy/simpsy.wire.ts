@@ -38,7 +38,8 @@ export const simpsyBilling = z.object({
 /** The envelope every Simpsy billing endpoint answers with; `status` is the body's own status. */
 export const simpsyEnvelope = z.object({
   status: wireString,
-  message: wireString,
+  // Never read, and seen as a string, a list or an object of field errors: any shape is fine.
+  message: z.unknown().optional(),
   result: z.unknown().optional(),
 });
 

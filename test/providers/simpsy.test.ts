@@ -1,0 +1,515 @@
+import type { AccountEntry } from '../../src/domain/account-entry';
+import { BillingError, ErrorCode } from '../../src/domain/billing-error';
+import type { ProviderClient } from '../../src/providers/provider-client';
+import { createSimpsyProvider } from '../../src/providers/simpsy';
+import { SimpsyClient } from '../../src/providers/simpsy/simpsy.client';
+import { CANARY_KEY, CANARY_SECRET, canaryAccount, failureChecker, leaks } from '../support/canary';
+import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
+
+const ACCOUNT_ID = 'simpsy-acct-42';
+const ACCOUNT: AccountEntry = canaryAccount('SIMPSY', ACCOUNT_ID);
+
+const HTTP = {
+  connectTimeoutMs: 1000,
+  headersTimeoutMs: 200,
+  bodyTimeoutMs: 200,
+  maxConnections: 2,
+  maxBodyBytes: 16_384,
+};
+
+// The provider's documented sample.
+const BILLING = {
+  call_route: 'Normal',
+  payment_method: 'Visa',
+  payment_details: '411111******1111',
+  creditlimit: '$139.90',
+  billingcycle: '2018-04-08',
+  plan: { name: 'Small-Medium Enterprise', price: '$24.90', no_of_agents: '5', storage: '3GB', crm: '0' },
+  addon: {
+    agents: { no_of_agents: '10', price_per_agent: '$4.90', total_agent_price: '$49.00' },
+    storage: { no_of_storage: '7GB', price_per_gb: '$8.00', total_storage_price: '$56.00' },
+    crm: { no_of_crm: '1', total_storage_price: '$10.00' },
+    did: [
+      { number: '1234567', country: 'United States', monthly: '$15.90' },
+      { number: '651234567', country: 'Singapore', monthly: '$21.90' },
+    ],
+  },
+  total_monthly: '$177.70',
+};
+const DOCUMENTED_BODY = { status: '200', message: 'Success', result: [BILLING] };
+
+const usd = (amount: string, raw = `$${amount}`) => ({ amount, currency: 'USD', raw });
+
+const expectFailure = failureChecker('SIMPSY', ACCOUNT_ID, 'Simpsy');
+
+let fake: UpstreamFake;
+let provider: ProviderClient;
+
+beforeEach(async () => {
+  fake = await UpstreamFake.start();
+  provider = createSimpsyProvider({ ...HTTP, baseUrl: `${fake.origin}/api/v1` });
+});
+
+afterEach(async () => {
+  await fake.close();
+  await provider.close();
+});
+
+describe('the canary check', () => {
+  it('finds every form of the credentials', () => {
+    const encoded = new URLSearchParams({ key: CANARY_KEY, secret: CANARY_SECRET }).toString();
+    const error = new BillingError(ErrorCode.INTERNAL, `GET /api/v1/billing/details?${encoded}`);
+    expect(leaks(error)).toEqual(
+      expect.arrayContaining(['message: canary-key-7f3a', 'message: canary-secret-9b1e+s3cr%26t%3D%2B%2F']),
+    );
+  });
+});
+
+describe('Simpsy request', () => {
+  it('is GET {basePath}/billing/details?key=…&secret=… with both exactly as configured', async () => {
+    fake.handler = reply(200, DOCUMENTED_BODY);
+    await provider.fetchSnapshot(ACCOUNT);
+
+    expect(fake.requests).toBe(1);
+    const request = fake.lastRequest!;
+    expect(request.method).toBe('GET');
+    const url = new URL(request.url, 'http://fake.invalid');
+    expect(url.pathname).toBe('/api/v1/billing/details');
+    expect([...url.searchParams.entries()]).toEqual([
+      ['key', 'canary-key-7f3a'],
+      ['secret', 'canary-secret-9b1e s3cr&t=+/'],
+    ]);
+    // The raw query is encoded: "&", "=", "+" and "/" of the secret cannot break out of its parameter.
+    expect(url.search).toBe('?key=canary-key-7f3a&secret=canary-secret-9b1e+s3cr%26t%3D%2B%2F');
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.headers.accept).toBe('application/json');
+    expect(request.body).toBe('');
+  });
+
+  it('ignores a trailing slash on the base URL', async () => {
+    const slashed = createSimpsyProvider({ ...HTTP, baseUrl: `${fake.origin}/api/v1/` });
+    try {
+      fake.handler = reply(200, DOCUMENTED_BODY);
+      await slashed.fetchSnapshot(ACCOUNT);
+      expect(new URL(fake.lastRequest!.url, 'http://fake.invalid').pathname).toBe('/api/v1/billing/details');
+    } finally {
+      await slashed.close();
+    }
+  });
+});
+
+describe('Simpsy success', () => {
+  it('maps the documented sample: plan, add-ons, DIDs, masked card, charges that add up to $177.70', async () => {
+    fake.handler = reply(200, DOCUMENTED_BODY);
+    const before = Date.now();
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    const after = Date.now();
+
+    const fetchedAt = Date.parse(snapshot.fetchedAt);
+    expect(fetchedAt).toBeGreaterThanOrEqual(before);
+    expect(fetchedAt).toBeLessThanOrEqual(after);
+    expect(snapshot).toEqual({
+      provider: 'SIMPSY',
+      accountId: ACCOUNT_ID,
+      fetchedAt: snapshot.fetchedAt,
+      profile: null,
+      coins: null,
+      validity: null,
+      deskPhones: null,
+      dids: [
+        { raw: '1234567', e164: null, country: 'US', countryName: 'United States', monthlyPrice: usd('15.90') },
+        { raw: '651234567', e164: null, country: 'SG', countryName: 'Singapore', monthlyPrice: usd('21.90') },
+      ],
+      plan: {
+        name: 'Small-Medium Enterprise',
+        price: usd('24.90'),
+        includedAgents: 5,
+        includedStorage: { raw: '3GB', value: '3', unit: 'GB', gigabytes: 3 },
+        includedCrm: 0,
+      },
+      addons: [
+        { kind: 'AGENTS', quantity: 10, size: null, unitPrice: usd('4.90'), totalPrice: usd('49.00') },
+        {
+          kind: 'STORAGE',
+          quantity: null,
+          size: { raw: '7GB', value: '7', unit: 'GB', gigabytes: 7 },
+          unitPrice: usd('8.00'),
+          totalPrice: usd('56.00'),
+        },
+        { kind: 'CRM', quantity: 1, size: null, unitPrice: null, totalPrice: usd('10.00') },
+      ],
+      creditLimit: usd('139.90'),
+      billingCycle: { date: '2018-04-08', raw: '2018-04-08' },
+      callRoute: 'Normal',
+      paymentMethod: { type: 'Visa', maskedCardNumber: '411111******1111', last4: '1111' },
+      monthlyTotal: usd('177.70'),
+      monthlyCharges: {
+        lineItems: [
+          { kind: 'PLAN', description: 'Plan Small-Medium Enterprise', amount: usd('24.90') },
+          { kind: 'ADDON', description: 'Add-on: 10 extra agents', amount: usd('49.00') },
+          { kind: 'ADDON', description: 'Add-on: 7GB extra storage', amount: usd('56.00') },
+          { kind: 'ADDON', description: 'Add-on: 1 CRM', amount: usd('10.00') },
+          { kind: 'DID', description: 'DID 1234567 (United States)', amount: usd('15.90') },
+          { kind: 'DID', description: 'DID 651234567 (Singapore)', amount: usd('21.90') },
+        ],
+        computedTotal: { amount: '177.70', currency: 'USD', raw: '177.70 USD' },
+        statedTotal: usd('177.70'),
+        difference: { amount: '0.00', currency: 'USD', raw: '0.00 USD' },
+        matches: true,
+      },
+    });
+  });
+
+  it('gives E.164 for DIDs that are valid in their country, with or without the country code', async () => {
+    fake.handler = reply(200, {
+      ...DOCUMENTED_BODY,
+      result: [
+        {
+          ...BILLING,
+          addon: {
+            did: [
+              { number: '+65 6123 4567', country: 'Singapore', monthly: '$21.90' },
+              { number: '2125550123', country: 'United States', monthly: '$15.90' },
+              { number: '61234567', country: 'Singapore', monthly: null },
+            ],
+          },
+        },
+      ],
+    });
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    expect(snapshot.dids).toEqual([
+      { raw: '+65 6123 4567', e164: '+6561234567', country: 'SG', countryName: 'Singapore', monthlyPrice: usd('21.90') },
+      { raw: '2125550123', e164: '+12125550123', country: 'US', countryName: 'United States', monthlyPrice: usd('15.90') },
+      { raw: '61234567', e164: '+6561234567', country: 'SG', countryName: 'Singapore', monthlyPrice: null },
+    ]);
+  });
+
+  it('accepts status and counts sent as JSON numbers', async () => {
+    fake.handler = reply(200, {
+      status: 200,
+      message: 'Success',
+      result: [{ ...BILLING, plan: { ...BILLING.plan, no_of_agents: 5, crm: 0 }, addon: { ...BILLING.addon, crm: { no_of_crm: 1, total_storage_price: '$10.00' } } }],
+    });
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    expect(snapshot.plan?.includedAgents).toBe(5);
+    expect(snapshot.plan?.includedCrm).toBe(0);
+    expect(snapshot.addons?.find((a) => a.kind === 'CRM')?.quantity).toBe(1);
+    expect(snapshot.monthlyCharges?.matches).toBe(true);
+  });
+
+  it('reads a sparse element: no plan, no add-ons, nulls everywhere', async () => {
+    fake.handler = reply(200, { status: '200', message: 'Success', result: [{ total_monthly: '$0.00' }] });
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    expect(snapshot.plan).toBeNull();
+    expect(snapshot.addons).toEqual([]);
+    expect(snapshot.dids).toEqual([]);
+    expect(snapshot.paymentMethod).toEqual({ type: null, maskedCardNumber: null, last4: null });
+    expect(snapshot.creditLimit).toBeNull();
+    expect(snapshot.billingCycle).toBeNull();
+    expect(snapshot.monthlyCharges).toEqual({
+      lineItems: [],
+      computedTotal: { amount: '0.00', currency: 'USD', raw: '0.00 USD' },
+      statedTotal: usd('0.00'),
+      difference: { amount: '0.00', currency: 'USD', raw: '0.00 USD' },
+      matches: true,
+    });
+  });
+
+  it('decodes through SimpsyClient and takes the first element of result', async () => {
+    const client = new SimpsyClient({ ...HTTP, baseUrl: `${fake.origin}/api/v1` });
+    try {
+      fake.handler = reply(200, { status: ' 200 ', message: 'Success', result: [BILLING, { ...BILLING, call_route: 'Other' }] });
+      const billing = await client.fetchDetails(ACCOUNT);
+      expect(billing.call_route).toBe('Normal');
+      expect(billing.payment_details).toBe('411111******1111');
+      expect(billing.addon?.crm?.total_storage_price).toBe('$10.00');
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('Simpsy body status', () => {
+  const PAYMENT = 'Simpsy reports a failed payment: the payment method must be updated in the Simpsy panel';
+  const UNAUTHORIZED = 'Simpsy rejected the API key and secret of this account';
+  const BAD_REQUEST = 'Simpsy reported missing or invalid properties';
+
+  it.each([
+    ['300', 200, ErrorCode.UPSTREAM_PAYMENT_REQUIRED, PAYMENT],
+    ['300', 402, ErrorCode.UPSTREAM_PAYMENT_REQUIRED, PAYMENT],
+    ['300', 300, ErrorCode.UPSTREAM_PAYMENT_REQUIRED, PAYMENT],
+    ['401', 200, ErrorCode.UPSTREAM_UNAUTHORIZED, UNAUTHORIZED],
+    ['401', 401, ErrorCode.UPSTREAM_UNAUTHORIZED, UNAUTHORIZED],
+    ['400', 200, ErrorCode.UPSTREAM_BAD_REQUEST, BAD_REQUEST],
+    ['400', 400, ErrorCode.UPSTREAM_BAD_REQUEST, BAD_REQUEST],
+  ])('body status %j with HTTP %i gives %s', async (status, httpStatus, code, message) => {
+    fake.handler = reply(httpStatus, { status, message: 'Something went wrong', result: [] });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: status });
+  });
+
+  it('a body status sent as a number counts the same', async () => {
+    fake.handler = reply(200, { status: 401, message: 'Invalid API Key & Password' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAUTHORIZED,
+      message: UNAUTHORIZED,
+      upstreamStatus: '401',
+    });
+  });
+
+  it('an unknown body status "999" is a BAD_RESPONSE', async () => {
+    fake.handler = reply(200, { status: '999', message: 'Weird', result: [BILLING] });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: 'Simpsy answered with an unknown body status',
+      upstreamStatus: '999',
+    });
+  });
+
+  it('a body status that is not a short number is not echoed', async () => {
+    fake.handler = reply(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: 'Simpsy answered with an unknown body status',
+    });
+  });
+
+  it('a 401 body that echoes the key and secret keeps them out of the error', async () => {
+    fake.handler = (req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: '401', message: `Invalid API Key & Password for ${req.url}`, key: CANARY_KEY, secret: CANARY_SECRET }));
+    };
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAUTHORIZED,
+      message: UNAUTHORIZED,
+      upstreamStatus: '401',
+    });
+  });
+
+  it.each([
+    ['result []', { status: '200', message: 'Success', result: [] }, 'Simpsy sent a body of unexpected shape at result'],
+    ['result missing', { status: '200', message: 'Success' }, 'Simpsy sent a body of unexpected shape at result'],
+    ['result an object', { status: '200', message: 'Success', result: BILLING }, 'Simpsy sent a body of unexpected shape at result'],
+    [
+      'plan price as an object',
+      { status: '200', message: 'Success', result: [{ ...BILLING, plan: { ...BILLING.plan, price: { usd: 24.9 } } }] },
+      'Simpsy sent a body of unexpected shape at result.0.plan.price',
+    ],
+    [
+      'did not an array',
+      { status: '200', message: 'Success', result: [{ ...BILLING, addon: { did: { number: '1234567' } } }] },
+      'Simpsy sent a body of unexpected shape at result.0.addon.did',
+    ],
+    ['status missing', { message: 'Success', result: [BILLING] }, 'Simpsy sent a body without a "status"'],
+    ['a JSON array', [BILLING], 'Simpsy sent a body without a "status"'],
+  ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, message) => {
+    fake.handler = reply(200, body);
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
+  });
+});
+
+// The body's "message" is text for people; its shape must not decide whether "status" is read.
+// These fail until simpsyEnvelope stops requiring "message" to be a string (see the report).
+describe('Simpsy envelope with a structured "message"', () => {
+  it('reads status "400" beside a message object as BAD_REQUEST', async () => {
+    fake.handler = reply(200, { status: '400', message: { key: ['The key field is required.'] } });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_BAD_REQUEST,
+      message: 'Simpsy reported missing or invalid properties',
+      upstreamStatus: '400',
+    });
+  });
+
+  it('reads a success whose message is an array', async () => {
+    fake.handler = reply(200, { status: '200', message: ['Success'], result: [BILLING] });
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    expect(snapshot.monthlyTotal).toEqual(usd('177.70'));
+  });
+});
+
+describe('Simpsy HTTP status', () => {
+  it.each([
+    [401, ErrorCode.UPSTREAM_UNAUTHORIZED, 'Simpsy rejected the credentials of this account (HTTP 401)'],
+    [403, ErrorCode.UPSTREAM_UNAUTHORIZED, 'Simpsy rejected the credentials of this account (HTTP 403)'],
+    [429, ErrorCode.UPSTREAM_RATE_LIMITED, 'Simpsy is rate-limiting requests (HTTP 429)'],
+    [500, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 500)'],
+    [502, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 502)'],
+    [503, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 503)'],
+  ])('HTTP %i without a body status gives %s', async (status, code, message) => {
+    fake.handler = reply(status, { error: 'nope' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: String(status) });
+  });
+
+  it.each([
+    [503, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 503)'],
+    [500, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 500)'],
+    [429, ErrorCode.UPSTREAM_RATE_LIMITED, 'Simpsy is rate-limiting requests (HTTP 429)'],
+  ])('HTTP %i whose body says status "200" is still %s', async (status, code, message) => {
+    fake.handler = reply(status, DOCUMENTED_BODY);
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: String(status) });
+  });
+
+  it('HTTP 503 whose body reports a failed payment is UNAVAILABLE: a transient status wins', async () => {
+    fake.handler = reply(503, { status: '300', message: 'Payment failed' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAVAILABLE,
+      message: 'Simpsy is unavailable (HTTP 503)',
+      upstreamStatus: '503',
+    });
+  });
+
+  it('HTTP 401 with a body status "200" is UNAUTHORIZED', async () => {
+    fake.handler = reply(401, DOCUMENTED_BODY);
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAUTHORIZED,
+      message: 'Simpsy rejected the credentials of this account (HTTP 401)',
+      upstreamStatus: '401',
+    });
+  });
+
+  it('an HTML error page with HTTP 502 is UNAVAILABLE', async () => {
+    fake.handler = reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAVAILABLE,
+      message: 'Simpsy is unavailable (HTTP 502)',
+      upstreamStatus: '502',
+    });
+  });
+
+  it('an HTML page with HTTP 403 is UNAUTHORIZED', async () => {
+    fake.handler = reply(403, '<html><body>Forbidden</body></html>', { 'content-type': 'text/html' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAUTHORIZED,
+      upstreamStatus: '403',
+    });
+  });
+});
+
+describe('Simpsy bodies that are not JSON', () => {
+  it.each([
+    ['malformed JSON', '{"status": "200", "result": [', 'application/json', 'Simpsy sent malformed JSON'],
+    ['an HTML page', '<!DOCTYPE html><html><body>Error</body></html>', 'text/html', 'Simpsy sent an HTML page instead of JSON'],
+    ['an empty body', '', 'application/json', 'Simpsy sent an empty body'],
+    ['plain text', 'Service temporarily down', 'text/plain', 'Simpsy sent a text/plain body instead of JSON'],
+  ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, contentType, message) => {
+    fake.handler = reply(200, body, { 'content-type': contentType });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
+  });
+});
+
+describe('Simpsy transport failures', () => {
+  it('connection refused is UNAVAILABLE', async () => {
+    const port = await closedPort();
+    const refused = createSimpsyProvider({ ...HTTP, baseUrl: `http://127.0.0.1:${port}/api/v1` });
+    try {
+      await expectFailure(refused.fetchSnapshot(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_UNAVAILABLE,
+        message: 'Simpsy could not be reached',
+      });
+    } finally {
+      await refused.close();
+    }
+  });
+
+  it('a server that never answers is a TIMEOUT within the headers timeout', async () => {
+    fake.handler = () => {};
+    const started = Date.now();
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_TIMEOUT,
+      message: 'Simpsy did not answer in time',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(fake.requests).toBe(1);
+  });
+
+  it('a body that stalls mid-way is a TIMEOUT within the body timeout', async () => {
+    fake.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status": "200", "message": "Success", "result": [');
+    };
+    const started = Date.now();
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_TIMEOUT,
+      message: 'Simpsy did not answer in time',
+    });
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('an aborted signal cuts the call off as a TIMEOUT', async () => {
+    fake.handler = () => {};
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    await expectFailure(provider.fetchSnapshot(ACCOUNT, controller.signal), {
+      code: ErrorCode.UPSTREAM_TIMEOUT,
+      message: 'Simpsy call was cut off by its deadline',
+    });
+  });
+
+  it('a socket destroyed mid-body is a typed error', async () => {
+    fake.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
+      res.write('{"status": "200", "result": [', () => setTimeout(() => res.socket?.destroy(), 10));
+    };
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_BAD_RESPONSE],
+    });
+  });
+
+  it('a socket destroyed before any answer is UNAVAILABLE', async () => {
+    fake.handler = (req) => req.socket.destroy();
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_UNAVAILABLE,
+      message: 'Simpsy could not be reached',
+    });
+  });
+
+  it.each([
+    ['declared by content-length', true],
+    ['sent chunked', false],
+  ])('a body over maxBodyBytes (%s) is a BAD_RESPONSE', async (_name, declared) => {
+    const big = JSON.stringify({ ...DOCUMENTED_BODY, padding: 'x'.repeat(40_000) });
+    fake.handler = (_req, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        ...(declared ? { 'content-length': String(Buffer.byteLength(big)) } : {}),
+      });
+      if (declared) res.end(big);
+      else {
+        res.write(big.slice(0, 8000));
+        setTimeout(() => res.end(big.slice(8000)), 10);
+      }
+    };
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: 'Simpsy sent a response that is too large or malformed',
+    });
+  });
+});
+
+describe('Simpsy connection pool', () => {
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  // undici's Pool marks a connection free again one setImmediate after its response ends, so a
+  // call made in the very same tick may open a second connection (up to maxConnections).
+  it('reuses one TCP connection for sequential calls, after a body status error too', async () => {
+    fake.handler = reply(200, DOCUMENTED_BODY);
+    await provider.fetchSnapshot(ACCOUNT);
+    await tick();
+    await provider.fetchSnapshot(ACCOUNT);
+    expect(fake.connections).toBe(1);
+    await tick();
+    fake.handler = reply(200, { status: '401', message: 'Invalid API Key & Password' });
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_UNAUTHORIZED, upstreamStatus: '401' });
+    await tick();
+    fake.handler = reply(200, DOCUMENTED_BODY);
+    await provider.fetchSnapshot(ACCOUNT);
+    expect(fake.requests).toBe(4);
+    expect(fake.connections).toBe(1);
+  });
+
+  it('never opens more than maxConnections, however calls follow each other', async () => {
+    fake.handler = reply(200, DOCUMENTED_BODY);
+    for (let i = 0; i < 10; i += 1) await provider.fetchSnapshot(ACCOUNT);
+    expect(fake.requests).toBe(10);
+    expect(fake.connections).toBeLessThanOrEqual(HTTP.maxConnections);
+  });
+});
