@@ -47,6 +47,8 @@ export async function startHarness(options: {
   extraAccounts?: (sandbox: Sandbox) => AccountEntry[];
   env?: Record<string, string>;
   latencyMs?: number;
+  /** Where log lines go; silent when not given. */
+  logDestination?: { write(line: string): void };
 } = {}): Promise<Harness> {
   const sandbox = await startSandbox({ latencyMs: options.latencyMs ?? 0 });
   const config = loadConfig({
@@ -56,7 +58,10 @@ export async function startHarness(options: {
     ...options.env,
   });
   const accounts = [...sandboxEntries(sandbox), ...(options.extraAccounts?.(sandbox) ?? [])];
-  const app = await createApp({ config, accounts, logger: createLogger({ level: 'silent' }) });
+  const logger = options.logDestination
+    ? createLogger({ level: 'trace', destination: options.logDestination })
+    : createLogger({ level: 'silent' });
+  const app = await createApp({ config, accounts, logger });
   await app.http.listen({ host: '127.0.0.1', port: 0 });
   const address = app.http.server.address();
   if (typeof address !== 'object' || address === null) throw new Error('no address');
