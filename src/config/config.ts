@@ -2,17 +2,34 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../domain/dates';
 import { ConfigError } from './config-error';
 
-/** Connection settings for one upstream provider. */
+/** How to reach one provider, and how hard to try. */
 export interface UpstreamSettings {
   /** Base URL without a trailing slash; may carry a path prefix (Simpsy's /api/v1). */
   readonly baseUrl: string;
   /** IANA zone in which the provider's zone-less date-times are read. */
   readonly timeZone: string;
+  /** Per attempt: TCP/TLS connect. */
   readonly connectTimeoutMs: number;
+  /** Per attempt: until the response headers. */
   readonly headersTimeoutMs: number;
+  /** Per attempt: longest silence while the body arrives. */
   readonly bodyTimeoutMs: number;
-  /** Connections per provider, which is also how many calls to it run at once. */
-  readonly maxConnections: number;
+  /** Per call: every attempt, backoff and queueing included. */
+  readonly deadlineMs: number;
+  /** Retries after the first attempt, for transport errors, 5xx and 429 only. */
+  readonly maxRetries: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  /** Share of failed calls in the window above which the breaker opens (0..1, exclusive). */
+  readonly breakerThreshold: number;
+  readonly breakerWindowMs: number;
+  /** Calls needed in a window before the breaker may open. */
+  readonly breakerMinCalls: number;
+  readonly breakerHalfOpenAfterMs: number;
+  /** Calls in flight at once (and pool connections). */
+  readonly maxConcurrency: number;
+  /** Calls waiting for a slot; beyond it a call fails fast. */
+  readonly maxQueue: number;
   readonly maxBodyBytes: number;
 }
 
@@ -53,6 +70,30 @@ const timeZone = (fallback: string) =>
     .default(fallback)
     .refine((zone) => isValidTimeZone(zone), 'must be an IANA time zone such as Asia/Kolkata');
 
+/**
+ * Numeric upstream settings: `UPSTREAM_<NAME>` sets the default for every provider and
+ * `<PROVIDER>_<NAME>` overrides it for one (e.g. `SIMPSY_DEADLINE_MS`).
+ */
+const UPSTREAM_NUMBERS = {
+  CONNECT_TIMEOUT_MS: { key: 'connectTimeoutMs', schema: int(1, 600_000, 2_000) },
+  HEADERS_TIMEOUT_MS: { key: 'headersTimeoutMs', schema: int(1, 600_000, 5_000) },
+  BODY_TIMEOUT_MS: { key: 'bodyTimeoutMs', schema: int(1, 600_000, 5_000) },
+  DEADLINE_MS: { key: 'deadlineMs', schema: int(1, 600_000, 8_000) },
+  MAX_RETRIES: { key: 'maxRetries', schema: int(0, 10, 2) },
+  RETRY_BASE_DELAY_MS: { key: 'retryBaseDelayMs', schema: int(0, 60_000, 200) },
+  RETRY_MAX_DELAY_MS: { key: 'retryMaxDelayMs', schema: int(0, 600_000, 2_000) },
+  BREAKER_THRESHOLD: { key: 'breakerThreshold', schema: z.coerce.number().gt(0).lt(1).default(0.5) },
+  BREAKER_WINDOW_MS: { key: 'breakerWindowMs', schema: int(1_000, 3_600_000, 10_000) },
+  BREAKER_MIN_CALLS: { key: 'breakerMinCalls', schema: int(1, 100_000, 5) },
+  BREAKER_HALF_OPEN_AFTER_MS: { key: 'breakerHalfOpenAfterMs', schema: int(1, 3_600_000, 5_000) },
+  MAX_CONCURRENCY: { key: 'maxConcurrency', schema: int(1, 1_000, 16) },
+  MAX_QUEUE: { key: 'maxQueue', schema: int(0, 100_000, 100) },
+  MAX_BODY_BYTES: { key: 'maxBodyBytes', schema: int(1_024, 64 * 1024 * 1024, 1024 * 1024) },
+} as const;
+
+type NumberName = keyof typeof UPSTREAM_NUMBERS;
+type NumberKey = (typeof UPSTREAM_NUMBERS)[NumberName]['key'];
+
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -64,33 +105,40 @@ const envSchema = z.object({
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
   SIMPSY_TIME_ZONE: timeZone('UTC'),
-  UPSTREAM_CONNECT_TIMEOUT_MS: int(1, 600_000, 2_000),
-  UPSTREAM_HEADERS_TIMEOUT_MS: int(1, 600_000, 5_000),
-  UPSTREAM_BODY_TIMEOUT_MS: int(1, 600_000, 5_000),
-  UPSTREAM_MAX_CONNECTIONS: int(1, 1_000, 16),
-  UPSTREAM_MAX_BODY_BYTES: int(1_024, 64 * 1024 * 1024, 1024 * 1024),
 });
+
+function upstreamNumbers(env: Record<string, string>, provider: string, problems: string[]): Record<NumberKey, number> {
+  const result = {} as Record<NumberKey, number>;
+  for (const [name, { key, schema }] of Object.entries(UPSTREAM_NUMBERS) as Array<
+    [NumberName, (typeof UPSTREAM_NUMBERS)[NumberName]]
+  >) {
+    const specific = `${provider}_${name}`;
+    const shared = `UPSTREAM_${name}`;
+    const variable = env[specific] !== undefined ? specific : shared;
+    const parsed = schema.safeParse(env[variable]);
+    if (parsed.success) result[key] = parsed.data;
+    else problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  return result;
+}
 
 /** Reads and validates the process environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const problems: string[] = [];
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const digidonarNumbers = upstreamNumbers(present, 'DIGIDONAR', problems);
+  const simpsyNumbers = upstreamNumbers(present, 'SIMPSY', problems);
+  if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
-  const upstream = (url: string, zone: string): UpstreamSettings =>
-    Object.freeze({
-      baseUrl: url,
-      timeZone: zone,
-      connectTimeoutMs: e.UPSTREAM_CONNECT_TIMEOUT_MS,
-      headersTimeoutMs: e.UPSTREAM_HEADERS_TIMEOUT_MS,
-      bodyTimeoutMs: e.UPSTREAM_BODY_TIMEOUT_MS,
-      maxConnections: e.UPSTREAM_MAX_CONNECTIONS,
-      maxBodyBytes: e.UPSTREAM_MAX_BODY_BYTES,
-    });
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -98,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     accountsFile: e.ACCOUNTS_FILE ?? null,
     maxAccountsPerQuery: e.MAX_ACCOUNTS_PER_QUERY,
-    digidonar: upstream(e.DIGIDONAR_BASE_URL, e.DIGIDONAR_TIME_ZONE),
-    simpsy: upstream(e.SIMPSY_BASE_URL, e.SIMPSY_TIME_ZONE),
+    digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
+    simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),
   });
 }

@@ -8,6 +8,7 @@ export const ErrorCode = {
   UPSTREAM_BAD_REQUEST: 'UPSTREAM_BAD_REQUEST',
   UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_OVERLOADED: 'UPSTREAM_OVERLOADED',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ACCOUNT_MISMATCH: 'UPSTREAM_ACCOUNT_MISMATCH',
@@ -24,18 +25,32 @@ export interface BillingErrorDetails {
   readonly upstreamStatus?: string;
 }
 
+/** How a failure may be handled; internal, never shown to a client. */
+export interface BillingErrorOptions {
+  readonly cause?: unknown;
+  /** A transport failure, 5xx or 429: the same read may succeed if tried again. */
+  readonly retryable?: boolean;
+  /** How long the provider asked us to wait (Retry-After), in milliseconds. */
+  readonly retryAfterMs?: number;
+}
+
 /**
  * An expected failure with a stable code. Its message is safe to show a client:
  * it is written by this code base and never embeds upstream text, URLs or secrets.
  */
 export class BillingError extends Error {
   override readonly name = 'BillingError';
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details: BillingErrorDetails = {},
-    options?: { cause?: unknown },
+    options: BillingErrorOptions = {},
   ) {
-    super(message, options);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

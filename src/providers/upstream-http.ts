@@ -1,5 +1,5 @@
 import { Pool, type Dispatcher } from 'undici';
-import { BillingError, ErrorCode } from '../domain/billing-error';
+import { BillingError, ErrorCode, type BillingErrorOptions } from '../domain/billing-error';
 import type { Provider } from '../domain/provider';
 
 /** How to reach one provider and how long to wait for it. */
@@ -30,6 +30,8 @@ export interface UpstreamCall {
 export interface UpstreamResponse {
   readonly statusCode: number;
   readonly contentType: string;
+  /** Retry-After in milliseconds, when the provider sent one. */
+  readonly retryAfterMs: number | undefined;
   /** The parsed JSON body, or undefined when the body was not JSON. */
   readonly json: unknown;
   /** When json is undefined: what was wrong, safe to show ("an HTML page instead of JSON"). */
@@ -44,11 +46,18 @@ export function providerDisplayName(provider: Provider): string {
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-const BAD_RESPONSE_CODES = new Set([
-  'UND_ERR_RES_EXCEEDED_MAX_SIZE',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_HEADERS_OVERFLOW',
-]);
+const BAD_RESPONSE_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_HEADERS_OVERFLOW']);
+/** Media types a billing body may come as: JSON, or text that PHP back ends label loosely. No type at all is taken too. */
+const TEXTUAL = /^$|^text\/|json|javascript/;
+
+/** Reads Retry-After (seconds or an HTTP date) as milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
 
 /**
  * HTTP to one provider over one long-lived undici pool. It turns every transport
@@ -92,19 +101,31 @@ export class UpstreamHttp {
         bodyTimeout: this.#options.bodyTimeoutMs,
       });
     } catch (error) {
-      throw this.#transportError(call.accountId, error);
+      throw this.#transportError(call.accountId, error, 'request');
+    }
+
+    const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    if (ok && !TEXTUAL.test(contentType.split(';')[0]?.trim() ?? '')) {
+      // A success that is not text (an image, a download) is never a billing body: don't read it.
+      response.body.destroy();
+      throw this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, call.accountId, 'sent a body that is not text');
     }
 
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
+      // undici discards a connection whose body failed, so a broken socket is never reused.
       response.body.destroy();
-      throw this.#transportError(call.accountId, error);
+      throw this.#transportError(call.accountId, error, 'body');
     }
-
-    const contentType = String(response.headers['content-type'] ?? '').toLowerCase();
-    return { statusCode: response.statusCode, contentType, ...decodeJson(text, contentType) };
+    return {
+      statusCode: response.statusCode,
+      contentType,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+      ...decodeJson(text, contentType),
+    };
   }
 
   /** Closes the pool, waiting for calls in flight. */
@@ -113,16 +134,24 @@ export class UpstreamHttp {
   }
 
   /** Builds a BillingError for this provider with a message that is safe to show. */
-  error(code: ErrorCode, accountId: string, message: string, upstreamStatus?: string | number): BillingError {
-    return new BillingError(code, `${providerDisplayName(this.provider)} ${message}`, {
+  error(
+    code: ErrorCode,
+    accountId: string,
+    message: string,
+    upstreamStatus?: string | number,
+    options?: BillingErrorOptions,
+  ): BillingError {
+    const details = {
       provider: this.provider,
       accountId,
       ...(upstreamStatus === undefined ? {} : { upstreamStatus: String(upstreamStatus) }),
-    });
+    };
+    return new BillingError(code, `${providerDisplayName(this.provider)} ${message}`, details, options);
   }
 
-  /** Maps a non-success HTTP status to the error a client sees. */
-  statusError(accountId: string, statusCode: number): BillingError {
+  /** Maps a non-success HTTP status to the error a client sees; 5xx and 429 may be retried. */
+  statusError(accountId: string, response: Pick<UpstreamResponse, 'statusCode' | 'retryAfterMs'>): BillingError {
+    const { statusCode } = response;
     const code = httpStatusCode(statusCode);
     const text =
       code === ErrorCode.UPSTREAM_UNAUTHORIZED
@@ -136,21 +165,30 @@ export class UpstreamHttp {
               : code === ErrorCode.UPSTREAM_BAD_REQUEST
                 ? 'rejected the request as invalid'
                 : 'answered with an unexpected status';
-    return this.error(code, accountId, `${text} (HTTP ${statusCode})`, statusCode);
+    const retryable = statusCode >= 500 || statusCode === 429;
+    return this.error(code, accountId, `${text} (HTTP ${statusCode})`, statusCode, {
+      retryable,
+      ...(retryable && response.retryAfterMs !== undefined ? { retryAfterMs: response.retryAfterMs } : {}),
+    });
   }
 
-  #transportError(accountId: string, error: unknown): BillingError {
+  #transportError(accountId: string, error: unknown, phase: 'request' | 'body'): BillingError {
     const code = (error as { code?: unknown }).code;
     const name = (error as { name?: unknown }).name;
     let result: BillingError;
     if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
-      result = this.error(ErrorCode.UPSTREAM_TIMEOUT, accountId, 'did not answer in time');
+      result = this.error(ErrorCode.UPSTREAM_TIMEOUT, accountId, 'did not answer in time', undefined, { retryable: true });
     } else if (name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_ABORTED') {
       result = this.error(ErrorCode.UPSTREAM_TIMEOUT, accountId, 'call was cut off by its deadline');
-    } else if (typeof code === 'string' && BAD_RESPONSE_CODES.has(code)) {
-      result = this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a response that is too large or malformed');
+    } else if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+      result = this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a response larger than the configured limit');
+    } else if (phase === 'body' || (typeof code === 'string' && BAD_RESPONSE_CODES.has(code))) {
+      // Headers arrived, then the body broke off: the provider is up but the answer is unusable.
+      result = this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a truncated or broken response', undefined, {
+        retryable: true,
+      });
     } else {
-      result = this.error(ErrorCode.UPSTREAM_UNAVAILABLE, accountId, 'could not be reached');
+      result = this.error(ErrorCode.UPSTREAM_UNAVAILABLE, accountId, 'could not be reached', undefined, { retryable: true });
     }
     // Keep only the transport's code for operators: undici's message and stack are not needed and may grow.
     Object.defineProperty(result, 'transportCode', { value: typeof code === 'string' ? code : String(name) });

@@ -5,13 +5,14 @@ import type { Logger } from 'pino';
 import { AccountRegistry } from '../accounts/account-registry';
 import { createAccountLoader } from '../accounts/account.loader';
 import { AccountService } from '../accounts/account.service';
-import type { AppConfig } from '../config/config';
+import type { AppConfig, UpstreamSettings } from '../config/config';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError } from '../domain/billing-error';
 import type { GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { buildBillingSchema } from '../graphql/schema';
 import { createDigidonarProvider } from '../providers/digidonar';
+import { withResilience } from '../providers/resilience';
 import { createSimpsyProvider } from '../providers/simpsy';
 
 /** Everything needed to serve: validated configuration, the accounts, a logger. */
@@ -54,11 +55,11 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
 /** Builds the HTTP server, the GraphQL schema and the upstream clients from configuration. */
 export async function createApp({ config, accounts, logger }: AppOptions): Promise<BillingApp> {
   const registry = new AccountRegistry(accounts);
-  const { timeZone: digidonarZone, ...digidonarHttp } = config.digidonar;
-  const { timeZone: _simpsyZone, ...simpsyHttp } = config.simpsy;
+  // One pool connection per bulkhead slot: the bulkhead queues, the pool never has to.
+  const transport = (settings: UpstreamSettings) => ({ ...settings, maxConnections: settings.maxConcurrency });
   const service = new AccountService(registry, [
-    createDigidonarProvider({ ...digidonarHttp, timeZone: digidonarZone }),
-    createSimpsyProvider(simpsyHttp),
+    withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar),
+    withResilience(createSimpsyProvider(transport(config.simpsy)), config.simpsy),
   ]);
 
   // The GraphQL plugin below writes one line per request; Fastify's own two lines would repeat it.

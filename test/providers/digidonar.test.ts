@@ -387,7 +387,7 @@ describe('Digidonar transport failures', () => {
     };
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
-      message: 'Digidonar sent a response that is too large or malformed',
+      message: 'Digidonar sent a response larger than the configured limit',
     });
   });
 });

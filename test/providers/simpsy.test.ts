@@ -480,7 +480,7 @@ describe('Simpsy transport failures', () => {
     };
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
-      message: 'Simpsy sent a response that is too large or malformed',
+      message: 'Simpsy sent a response larger than the configured limit',
     });
   });
 });

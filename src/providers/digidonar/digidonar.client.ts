@@ -32,7 +32,7 @@ export class DigidonarClient {
     });
 
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw this.#http.statusError(accountId, response.statusCode);
+      throw this.#http.statusError(accountId, response);
     }
     if (response.json === undefined) {
       throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.notJson}`);

@@ -36,14 +36,14 @@ export class SimpsyClient {
     const { statusCode } = response;
 
     // Transient HTTP failures win: whatever the body says, a retry could succeed.
-    if (statusCode >= 500 || statusCode === 429) throw http.statusError(accountId, statusCode);
+    if (statusCode >= 500 || statusCode === 429) throw http.statusError(accountId, response);
 
     const envelope = response.json === undefined ? undefined : simpsyEnvelope.safeParse(response.json);
     const bodyStatus = envelope?.success ? envelope.data.status?.trim() : undefined;
     if (bodyStatus !== undefined && bodyStatus !== '200') {
       throw bodyStatusError(http, accountId, bodyStatus);
     }
-    if (statusCode < 200 || statusCode >= 300) throw http.statusError(accountId, statusCode);
+    if (statusCode < 200 || statusCode >= 300) throw http.statusError(accountId, response);
     if (response.json === undefined) {
       throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent ${response.notJson}`);
     }

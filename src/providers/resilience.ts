@@ -1,0 +1,149 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  DelegateBackoff,
+  SamplingBreaker,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import type { AccountEntry } from '../domain/account-entry';
+import { BillingError, ErrorCode } from '../domain/billing-error';
+import type { ProviderClient } from './provider-client';
+import { providerDisplayName } from './upstream-http';
+
+/** How hard to try one provider, and how much of it to use at once. */
+export interface ResilienceSettings {
+  readonly deadlineMs: number;
+  readonly maxRetries: number;
+  readonly retryBaseDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly breakerThreshold: number;
+  readonly breakerWindowMs: number;
+  readonly breakerMinCalls: number;
+  readonly breakerHalfOpenAfterMs: number;
+  readonly maxConcurrency: number;
+  readonly maxQueue: number;
+}
+
+/** The breaker's state, as operators name it. */
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
+
+/** A provider behind a deadline, retries, a circuit breaker and a bulkhead. */
+export interface ResilientProvider extends ProviderClient {
+  /** The circuit breaker's current state. */
+  breakerState(): BreakerState;
+}
+
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** Failures that say the provider, not the account, is unwell: transport errors, 5xx, 429. */
+function isProviderFailure(error: unknown): boolean {
+  return error instanceof BillingError && error.retryable;
+}
+
+/**
+ * Wraps a provider in, from the outside in: one deadline per call (every attempt, backoff
+ * and queueing included); retries with exponential backoff and full jitter, for provider
+ * failures only and never past the deadline; a circuit breaker that fails fast while the
+ * provider fails most calls; and a bulkhead that bounds calls in flight and waiting.
+ * Each provider gets its own, so a slow one never holds the other's slots.
+ */
+export function withResilience(
+  inner: ProviderClient,
+  settings: ResilienceSettings,
+  random: () => number = Math.random,
+): ResilientProvider {
+  const name = providerDisplayName(inner.provider);
+  const deadline = timeout(settings.deadlineMs, TimeoutStrategy.Aggressive);
+  const breaker = circuitBreaker(handleWhen(isProviderFailure), {
+    halfOpenAfter: settings.breakerHalfOpenAfterMs,
+    breaker: new SamplingBreaker({
+      threshold: settings.breakerThreshold,
+      duration: settings.breakerWindowMs,
+      minimumRps: (settings.breakerMinCalls * 1000) / settings.breakerWindowMs,
+    }),
+  });
+  const compartment = bulkhead(settings.maxConcurrency, settings.maxQueue);
+
+  const backoff = new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
+    // Full jitter: anywhere between 0 and the exponential cap, so retries from many callers spread out.
+    const cap = Math.min(settings.retryMaxDelayMs, settings.retryBaseDelayMs * 2 ** Math.max(0, context.attempt - 1));
+    const jittered = Math.round(random() * cap);
+    const error = 'error' in context.result ? context.result.error : undefined;
+    const asked = error instanceof BillingError ? (error.retryAfterMs ?? 0) : 0;
+    return Math.max(jittered, asked);
+  });
+
+  const translate = (error: unknown, account: AccountEntry): unknown => {
+    const details = { provider: inner.provider, accountId: account.accountId };
+    if (error instanceof TaskCancelledError) {
+      return new BillingError(
+        ErrorCode.UPSTREAM_TIMEOUT,
+        `${name} did not answer within the ${settings.deadlineMs} ms deadline`,
+        details,
+      );
+    }
+    if (error instanceof BrokenCircuitError) {
+      return new BillingError(
+        ErrorCode.UPSTREAM_UNAVAILABLE,
+        `${name} is failing most calls; calls to it are paused for a moment (circuit open)`,
+        details,
+      );
+    }
+    if (error instanceof BulkheadRejectedError) {
+      return new BillingError(
+        ErrorCode.UPSTREAM_OVERLOADED,
+        `Too many calls to ${name} are already waiting; try again shortly`,
+        details,
+      );
+    }
+    return error;
+  };
+
+  return {
+    provider: inner.provider,
+    async fetchSnapshot(account, signal) {
+      const giveUpAt = Date.now() + settings.deadlineMs;
+      // A Retry-After that ends past the deadline is not worth waiting for: fail now, clearly.
+      const retries = retry(
+        handleWhen((error) => {
+          if (!isProviderFailure(error)) return false;
+          const asked = (error as BillingError).retryAfterMs ?? 0;
+          return Date.now() + asked < giveUpAt;
+        }),
+        { maxAttempts: settings.maxRetries, backoff },
+      );
+      try {
+        return await deadline.execute(
+          ({ signal: callSignal }) =>
+            retries.execute(
+              ({ signal: attemptSignal }) =>
+                breaker.execute(
+                  ({ signal: breakerSignal }) =>
+                    compartment.execute(({ signal: slotSignal }) => inner.fetchSnapshot(account, slotSignal), breakerSignal),
+                  attemptSignal,
+                ),
+              callSignal,
+            ),
+          signal,
+        );
+      } catch (error) {
+        throw translate(error, account);
+      }
+    },
+    breakerState: () => BREAKER_STATES[breaker.state],
+    close: () => inner.close(),
+  };
+}
