@@ -26,7 +26,15 @@ describe('loadConfig', () => {
     expect(config.accountsFile).toBeNull();
   });
 
+  test('UPSTREAM_<NAME> sets both providers; <PROVIDER>_<NAME> overrides one', () => {
+    const config = loadConfig({ UPSTREAM_DEADLINE_MS: '3000', SIMPSY_DEADLINE_MS: '1500', DIGIDONAR_MAX_RETRIES: '0' });
+    expect(config.digidonar).toMatchObject({ deadlineMs: 3000, maxRetries: 0, maxConcurrency: 16, maxQueue: 100 });
+    expect(config.simpsy).toMatchObject({ deadlineMs: 1500, maxRetries: 2, breakerThreshold: 0.5, breakerHalfOpenAfterMs: 5000 });
+  });
+
   test.each([
+    [{ SIMPSY_BREAKER_THRESHOLD: '1.5' }, 'SIMPSY_BREAKER_THRESHOLD'],
+    [{ UPSTREAM_MAX_RETRIES: '-1' }, 'UPSTREAM_MAX_RETRIES'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ DIGIDONAR_BASE_URL: 'ftp://x' }, 'DIGIDONAR_BASE_URL'],
