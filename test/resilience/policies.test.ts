@@ -154,7 +154,7 @@ describe('circuit breaker', () => {
     expect(provider.breakerState()).toBe('open');
     const before = inner.calls();
     const started = performance.now();
-    const error = await provider.fetchSnapshot(account('b')).catch((e: unknown) => e as BillingError);
+    const error = (await provider.fetchSnapshot(account('b')).catch((e: unknown) => e)) as BillingError;
     expect(performance.now() - started).toBeLessThan(50);
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { provider: 'SIMPSY', accountId: 'b' } });
     expect(error.message).toContain('circuit open');
