@@ -48,9 +48,19 @@ const BREAKER_STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-/** Failures that say the provider, not the account, is unwell: transport errors, 5xx, 429. */
-function isProviderFailure(error: unknown): boolean {
+/** Failures worth another attempt: transport errors, 5xx, 429 (never bad credentials or bad bodies). */
+function isRetryable(error: unknown): boolean {
   return error instanceof BillingError && error.retryable;
+}
+
+/**
+ * Failures that say the provider, not the account, is unwell: the retryable ones, plus an
+ * attempt cut off by the deadline. Without the latter, a provider that only drips would never
+ * open the breaker, and a half-open probe that hangs would close it (cockatiel closes on any
+ * error its policy does not handle).
+ */
+function isProviderFailure(error: unknown): boolean {
+  return isRetryable(error) || (error instanceof BillingError && error.code === ErrorCode.UPSTREAM_TIMEOUT);
 }
 
 /**
@@ -119,7 +129,7 @@ export function withResilience(
       // A Retry-After that ends past the deadline is not worth waiting for: fail now, clearly.
       const retries = retry(
         handleWhen((error) => {
-          if (!isProviderFailure(error)) return false;
+          if (!isRetryable(error)) return false;
           const asked = (error as BillingError).retryAfterMs ?? 0;
           return Date.now() + asked < giveUpAt;
         }),
@@ -131,8 +141,9 @@ export function withResilience(
             retries.execute(
               ({ signal: attemptSignal }) =>
                 breaker.execute(
-                  ({ signal: breakerSignal }) =>
-                    compartment.execute(({ signal: slotSignal }) => inner.fetchSnapshot(account, slotSignal), breakerSignal),
+                  // attemptSignal, not the breaker's: a call that waited behind a half-open probe is
+                  // run again by cockatiel without any signal, and must still be cut by the deadline.
+                  () => compartment.execute(({ signal: slotSignal }) => inner.fetchSnapshot(account, slotSignal), attemptSignal),
                   attemptSignal,
                 ),
               callSignal,

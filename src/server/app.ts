@@ -7,7 +7,8 @@ import { createAccountLoader } from '../accounts/account.loader';
 import { AccountService } from '../accounts/account.service';
 import type { AppConfig, UpstreamSettings } from '../config/config';
 import type { AccountEntry } from '../domain/account-entry';
-import { BillingError } from '../domain/billing-error';
+import { BillingError, ErrorCode } from '../domain/billing-error';
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { buildBillingSchema } from '../graphql/schema';
@@ -36,11 +37,19 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
     async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ request, errors }) {
-          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL')))];
+        async willSendResponse({ operationName, errors }) {
+          // These are the errors before formatting: a BillingError's code is on the original error.
+          const codes = [
+            ...new Set(
+              (errors ?? []).map((e) => {
+                const original = unwrapResolverError(e);
+                return original instanceof BillingError ? original.code : String(e.extensions?.code ?? ErrorCode.INTERNAL);
+              }),
+            ),
+          ];
           logger.info(
             {
-              operationName: request.operationName ?? null,
+              operationName: operationName ?? null,
               durationMs: Number(process.hrtime.bigint() - started) / 1e6,
               errorCodes: codes,
             },

@@ -180,6 +180,22 @@ describe('circuit breaker', () => {
     expect(provider.breakerState()).toBe('closed');
   });
 
+  test('a provider whose calls only ever hit the deadline opens it too', async () => {
+    // As UpstreamHttp does: an aborted request rejects with UPSTREAM_TIMEOUT (not retryable).
+    const client: ProviderClient = {
+      provider: 'SIMPSY',
+      fetchSnapshot: (_account, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(failure(ErrorCode.UPSTREAM_TIMEOUT, false))),
+        ),
+      close: async () => undefined,
+    };
+    const provider = withResilience(client, { ...SETTINGS, deadlineMs: 30, maxRetries: 0 });
+    for (let i = 0; i < 4; i += 1) await codeOf(provider.fetchSnapshot(account(`a${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(provider.breakerState()).toBe('open');
+  });
+
   test("one account's bad credentials do not count against the provider", async () => {
     const inner = scripted([fail(failure(ErrorCode.UPSTREAM_UNAUTHORIZED, false))]);
     const provider = withResilience(inner.client, { ...SETTINGS, maxRetries: 0 });
