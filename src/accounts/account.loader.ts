@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
-import type { AccountSnapshot } from '../domain/account';
+import type { AccountView } from '../domain/account';
 import { accountKeyString, type AccountKey } from '../domain/provider';
 import type { AccountService } from './account.service';
 
 /** Loads account snapshots, deduplicated and batched per tick; one per request, never shared. */
-export type AccountLoader = Pick<DataLoader<AccountKey, AccountSnapshot, string>, 'load'>;
+export type AccountLoader = Pick<DataLoader<AccountKey, AccountView, string>, 'load'>;
 
 const ignore = (): void => undefined;
 
@@ -15,7 +15,7 @@ const ignore = (): void => undefined;
  * started must not become unhandled rejections, which would stop the process.
  */
 export function createAccountLoader(service: AccountService): AccountLoader {
-  const loader = new DataLoader<AccountKey, AccountSnapshot, string>((keys) => service.loadMany(keys), {
+  const loader = new DataLoader<AccountKey, AccountView, string>((keys) => service.loadMany(keys), {
     cacheKeyFn: accountKeyString,
   });
   return {

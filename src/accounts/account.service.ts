@@ -1,45 +1,169 @@
-import type { AccountSnapshot } from '../domain/account';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccountSnapshot, AccountView } from '../domain/account';
+import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { AccountKey, Provider } from '../domain/provider';
 import type { ProviderClient } from '../providers/provider-client';
 import type { AccountRegistry } from './account-registry';
+import { credentialFingerprint } from './credential-fingerprint';
+import type { SnapshotCache } from './snapshot-cache';
 
-/** Turns (provider, accountId) into a normalized snapshot: registry lookup, then the provider's client. */
+/** How long one provider's snapshots stay fresh, and how long they may be served stale. */
+export interface CachePolicy {
+  readonly ttlSeconds: number;
+  readonly staleMaxAgeSeconds: number;
+  /** The provider call's deadline: how long another instance's refresh is worth waiting for. */
+  readonly deadlineMs: number;
+}
+
+/** What the service is built from. */
+export interface AccountServiceOptions {
+  readonly registry: AccountRegistry;
+  readonly clients: readonly ProviderClient[];
+  readonly cache: SnapshotCache;
+  readonly policies: Readonly<Record<Provider, CachePolicy>>;
+  /** Told when an older snapshot is served because a refresh failed. */
+  readonly onStale?: (key: AccountKey, error: BillingError) => void;
+}
+
+/** Failures after which older data beats no data: the provider is down or wrong, not the account. */
+const TRANSIENT = new Set<string>([
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_OVERLOADED,
+  ErrorCode.UPSTREAM_RATE_LIMITED,
+  ErrorCode.UPSTREAM_BAD_RESPONSE,
+]);
+
+const PEER_POLL_MS = 25;
+
+/**
+ * Turns (provider, accountId) into a snapshot, paying for each upstream call once: a cache
+ * shared by requests (and, with Redis, by instances), one in-flight call per account in this
+ * process, and a lease so that instances sharing Redis do not refresh the same account at once.
+ */
 export class AccountService {
   readonly #registry: AccountRegistry;
   readonly #clients: ReadonlyMap<Provider, ProviderClient>;
+  readonly #cache: SnapshotCache;
+  readonly #policies: Readonly<Record<Provider, CachePolicy>>;
+  readonly #onStale: AccountServiceOptions['onStale'];
+  readonly #inflight = new Map<string, Promise<AccountView>>();
+  readonly #fingerprints = new WeakMap<AccountEntry, string>();
 
-  constructor(registry: AccountRegistry, clients: readonly ProviderClient[]) {
-    this.#registry = registry;
-    this.#clients = new Map(clients.map((client) => [client.provider, client]));
+  constructor(options: AccountServiceOptions) {
+    this.#registry = options.registry;
+    this.#clients = new Map(options.clients.map((client) => [client.provider, client]));
+    this.#cache = options.cache;
+    this.#policies = options.policies;
+    this.#onStale = options.onStale;
   }
 
-  /** One account's snapshot; rejects with ACCOUNT_NOT_FOUND for an account that is not configured. */
-  async load(key: AccountKey): Promise<AccountSnapshot> {
+  /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured. */
+  load(key: AccountKey): Promise<AccountView> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
     if (!entry || !client) {
-      throw new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${key.accountId}" is configured`, {
-        provider: key.provider,
-        accountId: key.accountId,
-      });
+      return Promise.reject(
+        new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${key.accountId}" is configured`, {
+          provider: key.provider,
+          accountId: key.accountId,
+        }),
+      );
     }
-    return client.fetchSnapshot(entry);
+    const cacheKey = `${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`;
+    let pending = this.#inflight.get(cacheKey);
+    if (!pending) {
+      pending = this.#resolve(entry, client, cacheKey).finally(() => this.#inflight.delete(cacheKey));
+      this.#inflight.set(cacheKey, pending);
+    }
+    return pending;
   }
 
   /**
    * The DataLoader batch function: every key at once, concurrently, each result in its key's
    * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
-   * Concurrency per provider is bounded by that provider's connection pool.
    */
-  async loadMany(keys: readonly AccountKey[]): Promise<Array<AccountSnapshot | Error>> {
+  async loadMany(keys: readonly AccountKey[]): Promise<Array<AccountView | Error>> {
     return Promise.all(keys.map((key) => this.load(key).catch((error: unknown) => toError(error))));
   }
 
-  /** Closes every provider's connections. */
+  /** Closes every provider's connections and the cache. */
   async close(): Promise<void> {
     await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    await this.#cache.close();
   }
+
+  async #resolve(entry: AccountEntry, client: ProviderClient, cacheKey: string): Promise<AccountView> {
+    const policy = this.#policies[entry.provider];
+    if (policy.ttlSeconds === 0) return view(await client.fetchSnapshot(entry), policy, null);
+
+    const cached = await this.#cache.get(cacheKey);
+    if (cached && ageSeconds(cached) < policy.ttlSeconds) return view(cached, policy, null);
+
+    const leased = await this.#cache.lease(cacheKey, policy.deadlineMs);
+    if (!leased) {
+      // Another instance is asking the provider right now: its answer will be in the cache.
+      const shared = await this.#awaitPeer(cacheKey, policy);
+      if (shared) return view(shared, policy, null);
+    }
+    try {
+      const fresh = await client.fetchSnapshot(entry);
+      await this.#cache.set(cacheKey, fresh, Math.max(policy.ttlSeconds, policy.staleMaxAgeSeconds));
+      return view(fresh, policy, null);
+    } catch (error) {
+      if (
+        cached &&
+        error instanceof BillingError &&
+        TRANSIENT.has(error.code) &&
+        ageSeconds(cached) <= policy.staleMaxAgeSeconds
+      ) {
+        this.#onStale?.(entry, error);
+        return view(cached, policy, error);
+      }
+      throw error;
+    } finally {
+      if (leased) await this.#cache.release(cacheKey);
+    }
+  }
+
+  /** Waits for a peer's fresh snapshot while it holds the lease; undefined when it gave up or took too long. */
+  async #awaitPeer(cacheKey: string, policy: CachePolicy): Promise<AccountSnapshot | undefined> {
+    const giveUpAt = Date.now() + policy.deadlineMs;
+    while (Date.now() < giveUpAt) {
+      await sleep(PEER_POLL_MS);
+      const [snapshot, held] = await Promise.all([this.#cache.get(cacheKey), this.#cache.leaseHeld(cacheKey)]);
+      if (snapshot && ageSeconds(snapshot) < policy.ttlSeconds) return snapshot;
+      if (!held) return undefined;
+    }
+    return undefined;
+  }
+
+  #fingerprint(entry: AccountEntry): string {
+    let fingerprint = this.#fingerprints.get(entry);
+    if (fingerprint === undefined) {
+      fingerprint = credentialFingerprint(entry);
+      this.#fingerprints.set(entry, fingerprint);
+    }
+    return fingerprint;
+  }
+}
+
+function ageSeconds(snapshot: AccountSnapshot): number {
+  return Math.max(0, (Date.now() - Date.parse(snapshot.fetchedAt)) / 1000);
+}
+
+function view(snapshot: AccountSnapshot, policy: CachePolicy, refreshError: BillingError | null): AccountView {
+  return {
+    ...snapshot,
+    freshness: {
+      fetchedAt: snapshot.fetchedAt,
+      ageSeconds: Math.floor(ageSeconds(snapshot)),
+      maxAgeSeconds: policy.ttlSeconds,
+      stale: refreshError !== null,
+      refreshError: refreshError && { code: refreshError.code, message: refreshError.message },
+    },
+  };
 }
 
 function toError(error: unknown): Error {

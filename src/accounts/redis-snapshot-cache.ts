@@ -104,6 +104,10 @@ export class RedisSnapshotCache implements SnapshotCache {
     });
   }
 
+  async leaseHeld(key: string): Promise<boolean> {
+    return this.#run(false, async () => (await this.#client.exists(`${PREFIX}lease:${key}`)) === 1);
+  }
+
   healthy(): boolean {
     return !this.#down && this.#client.isReady;
   }

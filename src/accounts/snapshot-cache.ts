@@ -17,6 +17,8 @@ export interface SnapshotCache {
   lease(key: string, ms: number): Promise<boolean>;
   /** Gives a lease back early. */
   release(key: string): Promise<void>;
+  /** Whether some instance holds the lease on `key` now. */
+  leaseHeld(key: string): Promise<boolean>;
   /** Whether the shared store answers; a process-local cache always does. */
   healthy(): boolean;
   close(): Promise<void>;
@@ -43,6 +45,10 @@ export class MemorySnapshotCache implements SnapshotCache {
   }
 
   async release(): Promise<void> {}
+
+  async leaseHeld(): Promise<boolean> {
+    return false;
+  }
 
   healthy(): boolean {
     return true;

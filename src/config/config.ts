@@ -31,6 +31,10 @@ export interface UpstreamSettings {
   /** Calls waiting for a slot; beyond it a call fails fast. */
   readonly maxQueue: number;
   readonly maxBodyBytes: number;
+  /** How long a snapshot is served from the cache without asking the provider; 0 turns caching off. */
+  readonly cacheTtlSeconds: number;
+  /** How old a snapshot may be and still be served, marked stale, when a refresh fails. */
+  readonly staleMaxAgeSeconds: number;
 }
 
 /** Everything the process needs, validated once at start-up and frozen. */
@@ -43,6 +47,12 @@ export interface AppConfig {
   readonly accountsFile: string | null;
   /** Most keys one `accounts` root field may ask for. */
   readonly maxAccountsPerQuery: number;
+  /** Entries of the in-process snapshot cache (used when no Redis is configured). */
+  readonly cacheMaxEntries: number;
+  /** A Redis shared by every instance, or null for the in-process cache. */
+  readonly redisUrl: string | null;
+  /** Longest wait for one Redis operation before it counts as a miss. */
+  readonly redisTimeoutMs: number;
   readonly digidonar: UpstreamSettings;
   readonly simpsy: UpstreamSettings;
 }
@@ -89,6 +99,9 @@ const UPSTREAM_NUMBERS = {
   MAX_CONCURRENCY: { key: 'maxConcurrency', schema: int(1, 1_000, 16) },
   MAX_QUEUE: { key: 'maxQueue', schema: int(0, 100_000, 100) },
   MAX_BODY_BYTES: { key: 'maxBodyBytes', schema: int(1_024, 64 * 1024 * 1024, 1024 * 1024) },
+  // Balances move by the minute; a call-centre plan changes by the month.
+  CACHE_TTL_SECONDS: { key: 'cacheTtlSeconds', schema: { DIGIDONAR: int(0, 86_400, 60), SIMPSY: int(0, 86_400, 300) } },
+  STALE_MAX_AGE_SECONDS: { key: 'staleMaxAgeSeconds', schema: int(0, 7 * 86_400, 3_600) },
 } as const;
 
 type NumberName = keyof typeof UPSTREAM_NUMBERS;
@@ -101,17 +114,32 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ACCOUNTS_FILE: z.string().optional(),
   MAX_ACCOUNTS_PER_QUERY: int(1, 10_000, 100),
+  CACHE_MAX_ENTRIES: int(1, 10_000_000, 10_000),
+  REDIS_URL: z
+    .string()
+    .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_TIMEOUT_MS: int(1, 60_000, 150),
   DIGIDONAR_BASE_URL: baseUrl('https://cloud.digidonar.in'),
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
   SIMPSY_TIME_ZONE: timeZone('UTC'),
 });
 
-function upstreamNumbers(env: Record<string, string>, provider: string, problems: string[]): Record<NumberKey, number> {
+type ProviderName = 'DIGIDONAR' | 'SIMPSY';
+
+function upstreamNumbers(
+  env: Record<string, string>,
+  provider: ProviderName,
+  problems: string[],
+): Record<NumberKey, number> {
   const result = {} as Record<NumberKey, number>;
-  for (const [name, { key, schema }] of Object.entries(UPSTREAM_NUMBERS) as Array<
+  for (const [name, setting] of Object.entries(UPSTREAM_NUMBERS) as Array<
     [NumberName, (typeof UPSTREAM_NUMBERS)[NumberName]]
   >) {
+    const { key } = setting;
+    // A setting is one schema, or one per provider where the providers' defaults differ.
+    const schema: z.ZodType<number> = 'safeParse' in setting.schema ? setting.schema : setting.schema[provider];
     const specific = `${provider}_${name}`;
     const shared = `UPSTREAM_${name}`;
     const variable = env[specific] !== undefined ? specific : shared;
@@ -146,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     accountsFile: e.ACCOUNTS_FILE ?? null,
     maxAccountsPerQuery: e.MAX_ACCOUNTS_PER_QUERY,
+    cacheMaxEntries: e.CACHE_MAX_ENTRIES,
+    redisUrl: e.REDIS_URL ?? null,
+    redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
     simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),
   });

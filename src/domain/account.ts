@@ -162,3 +162,28 @@ export interface AccountSnapshot {
   readonly monthlyTotal: Money | null;
   readonly monthlyCharges: MonthlyCharges | null;
 }
+
+/** Why a refresh failed while an older snapshot is being served instead. */
+export interface RefreshError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** How current an account's data is. */
+export interface Freshness {
+  /** ISO-8601 instant at which the provider answered with this data. */
+  readonly fetchedAt: string;
+  /** Seconds since then, when this response was built. */
+  readonly ageSeconds: number;
+  /** How long the data is served without asking the provider again. */
+  readonly maxAgeSeconds: number;
+  /** True when a refresh failed and older data is served in its place. */
+  readonly stale: boolean;
+  /** The failure that made the data stale; null when fresh. */
+  readonly refreshError: RefreshError | null;
+}
+
+/** A snapshot as served: the data plus how current it is. */
+export interface AccountView extends AccountSnapshot {
+  readonly freshness: Freshness;
+}

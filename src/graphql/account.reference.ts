@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { AccountSnapshot } from '../domain/account';
+import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import { isProvider } from '../domain/provider';
 import type { GraphQLContext } from './context';
@@ -10,7 +10,7 @@ import type { GraphQLContext } from './context';
  * It is async on purpose: @apollo/subgraph maps representations synchronously, and a
  * synchronous throw would fail every entity of the request instead of this one.
  */
-export async function resolveAccountReference(reference: unknown, ctx: GraphQLContext): Promise<AccountSnapshot> {
+export async function resolveAccountReference(reference: unknown, ctx: GraphQLContext): Promise<AccountView> {
   const { provider, accountId } = (reference ?? {}) as { provider?: unknown; accountId?: unknown };
   const id = typeof accountId === 'number' && Number.isSafeInteger(accountId) ? String(accountId) : accountId;
   if (!isProvider(provider) || typeof id !== 'string' || id === '') {

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import type { AccountSnapshot } from '../domain/account';
+import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import type { GraphQLContext } from './context';
 import { AccountKeyInput } from './types/account-key.input';
@@ -19,7 +19,7 @@ export class AccountResolver {
     @Arg('provider', () => ProviderEnum, { description: 'The provider that bills the account.' }) provider: ProviderEnum,
     @Arg('accountId', () => ID, { description: 'The account id within that provider.' }) accountId: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<AccountSnapshot> {
+  ): Promise<AccountView> {
     return ctx.loaders.account.load({ provider, accountId });
   }
 
@@ -31,7 +31,7 @@ export class AccountResolver {
   accounts(
     @Arg('keys', () => [AccountKeyInput], { description: 'The accounts to look up.' }) keys: AccountKeyInput[],
     @Ctx() ctx: GraphQLContext,
-  ): Array<Promise<AccountSnapshot>> {
+  ): Array<Promise<AccountView>> {
     if (keys.length > ctx.maxAccountsPerQuery) {
       throw new GraphQLError(`At most ${ctx.maxAccountsPerQuery} accounts can be asked for at once`, {
         extensions: { code: ErrorCode.BAD_USER_INPUT },

@@ -1,8 +1,11 @@
 import type { AccountLoader } from '../accounts/account.loader';
+import type { ResponseCachePolicy } from './cache-control';
 
 /** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
 export interface GraphQLContext {
   readonly loaders: { readonly account: AccountLoader };
   /** Most keys one `accounts` field may ask for. */
   readonly maxAccountsPerQuery: number;
+  /** Collects the freshness of every account served, for the Cache-Control header. */
+  readonly cachePolicy: ResponseCachePolicy;
 }

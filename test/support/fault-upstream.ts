@@ -477,6 +477,8 @@ export async function startFaultSubgraph(options: {
   const config = loadConfig({
     DIGIDONAR_BASE_URL: options.digidonar.baseUrl,
     SIMPSY_BASE_URL: options.simpsy.baseUrl,
+    // Attempt counts are per request: no snapshot may come from an earlier one (cache tests turn it on).
+    UPSTREAM_CACHE_TTL_SECONDS: '0',
     ...options.env,
   });
   const logger = createLogger({ level: 'trace', destination: options.logDestination });

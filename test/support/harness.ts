@@ -55,6 +55,8 @@ export async function startHarness(options: {
     DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
     SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
     LOG_LEVEL: 'silent',
+    // Tests that count upstream calls across requests need every request to ask; the cache's own tests turn it on.
+    UPSTREAM_CACHE_TTL_SECONDS: '0',
     ...options.env,
   });
   const accounts = [...sandboxEntries(sandbox), ...(options.extraAccounts?.(sandbox) ?? [])];

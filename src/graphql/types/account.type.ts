@@ -1,9 +1,10 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { AccountSnapshot } from '../../domain/account';
+import type { AccountView } from '../../domain/account';
 import { AddonType } from './addon.type';
 import { CoinBalanceType } from './coin-balance.type';
 import { CompanyProfileType } from './company-profile.type';
 import { DidType } from './did.type';
+import { FreshnessType } from './freshness.type';
 import { ProviderEnum } from './enums';
 import { MoneyType } from './money.type';
 import { MonthlyChargesType } from './monthly-charges.type';
@@ -19,15 +20,18 @@ import { ValidityType } from './validity.type';
   description:
     'A telephony account billed by one provider, with its billing data normalized. Keyed by provider and accountId, so any subgraph can reference it.',
 })
-export class AccountType implements AccountSnapshot {
+export class AccountType implements AccountView {
   @Field(() => ProviderEnum, { description: 'The provider that bills this account.' })
   provider!: ProviderEnum;
 
   @Field(() => ID, { description: "The account's id: Digidonar's account_id, or the name given to a Simpsy account in the accounts file." })
   accountId!: string;
 
-  @Field(() => DateTimeScalar, { description: 'When the provider answered with this data.' })
+  @Field(() => DateTimeScalar, { description: 'When the provider answered with this data (also in freshness).' })
   fetchedAt!: string;
+
+  @Field(() => FreshnessType, { description: 'How current the data is, and whether it is served stale after a failed refresh.' })
+  freshness!: FreshnessType;
 
   @Field(() => CompanyProfileType, { nullable: true, description: 'The company and administrator on record (Digidonar).' })
   profile!: CompanyProfileType | null;

@@ -1,0 +1,64 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { AccountLoader } from '../accounts/account.loader';
+import type { AccountView } from '../domain/account';
+
+/**
+ * The Cache-Control of one response: private (billing is per caller), and as long as the
+ * least remaining freshness of any account in it. Stale data, or any error, means no-store.
+ * Computed once per account instead of once per field, which is what Apollo's cache-control
+ * plugin costs (it is turned off; see README, "Caching").
+ */
+export class ResponseCachePolicy {
+  #maxAge = Number.POSITIVE_INFINITY;
+  #seen = false;
+  #noStore = false;
+
+  /** Takes an account served in this response into account. */
+  note(view: AccountView): void {
+    this.#seen = true;
+    const { freshness } = view;
+    if (freshness.stale) this.#noStore = true;
+    this.#maxAge = Math.min(this.#maxAge, Math.max(0, freshness.maxAgeSeconds - freshness.ageSeconds));
+  }
+
+  /** An account in this response failed. */
+  fail(): void {
+    this.#seen = true;
+    this.#noStore = true;
+  }
+
+  /** The header value, or undefined when the response served no account (leave it alone). */
+  header(hasErrors: boolean): string | undefined {
+    if (!this.#seen && !hasErrors) return undefined;
+    if (this.#noStore || hasErrors || !Number.isFinite(this.#maxAge) || this.#maxAge <= 0) return 'no-store';
+    return `private, max-age=${Math.floor(this.#maxAge)}`;
+  }
+}
+
+/** A loader that reports every account it serves to the response's cache policy. */
+export function observeLoads(loader: AccountLoader, policy: ResponseCachePolicy): AccountLoader {
+  return {
+    load(key) {
+      const promise = loader.load(key);
+      promise.then(
+        (view) => policy.note(view),
+        () => policy.fail(),
+      );
+      return promise;
+    },
+  };
+}
+
+/** Sets the Cache-Control header from the response's policy. */
+export function cacheControlHeaderPlugin<TContext extends { cachePolicy: ResponseCachePolicy }>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response, errors }) {
+          const value = contextValue.cachePolicy.header((errors?.length ?? 0) > 0);
+          if (value !== undefined) response.http.headers.set('cache-control', value);
+        },
+      };
+    },
+  };
+}
