@@ -124,7 +124,8 @@ async function waitForPing(running: Running, url: string): Promise<void> {
       await client.close();
       if (reply === 'PONG') return;
     } catch {
-      client.destroy();
+      // Not listening yet; a client that never connected is already closed.
+      if (client.isOpen) client.destroy();
     }
     if (Date.now() > giveUpAt) {
       throw new Error(`redis-server did not answer PING within ${READY_TIMEOUT_MS} ms:\n${running.output()}`);
