@@ -3,6 +3,7 @@ import { KeyvAdapter } from '@apollo/utils.keyvadapter';
 import KeyvRedis from '@keyv/redis';
 import { createClient } from '@redis/client';
 import {
+  BrokenCircuitError,
   ConsecutiveBreaker,
   TimeoutStrategy,
   circuitBreaker,
@@ -57,11 +58,17 @@ export class RedisSnapshotCache implements SnapshotCache {
     this.#client.on('error', (error: unknown) => this.#failed(error));
     this.#client.on('ready', () => this.#recovered());
     this.#client.connect().catch((error: unknown) => this.#failed(error));
+    // node-redis has no timeout on the handshake itself: a server that accepts and never answers is an outage too.
+    setTimeout(() => {
+      if (!this.#client.isReady) this.#failed(new Error('Redis did not become ready in time'));
+    }, Math.max(options.operationTimeoutMs, 1_000) * 2).unref();
 
+    // Both layers must throw: a Keyv that swallows a failed write would report Redis as healthy.
     const keyv = new Keyv<string>({
       store: new KeyvRedis(this.#client, { throwOnErrors: true, throwOnConnectError: true }),
       namespace: '',
       useKeyPrefix: false,
+      throwOnErrors: true,
     });
     keyv.on('error', (error: unknown) => this.#failed(error));
     this.#store = new KeyvAdapter(keyv);
@@ -119,12 +126,16 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   async #run<T>(fallback: T, operation: () => Promise<T>): Promise<T> {
+    // Not connected (yet, or any more): a miss. The client's own events report real outages, so
+    // a request that beats the first handshake raises no false alarm.
+    if (!this.#client.isReady) return fallback;
     try {
       const result = await this.#policy.execute(operation);
       this.#recovered();
       return result;
     } catch (error) {
-      this.#failed(error);
+      // The breaker's own fast refusals are the outage already counted, not a new one.
+      if (!(error instanceof BrokenCircuitError)) this.#failed(error);
       return fallback;
     }
   }

@@ -13,6 +13,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again, empty, on the same port; resolves once it answers PING. */
   restart(): Promise<void>;
+  /** Freezes it with SIGSTOP: connections stay open and nothing is answered (a hung server). */
+  pause(): void;
+  /** Lets a paused server go on with SIGCONT. */
+  resume(): void;
   /** Stops it for good; safe to call twice. */
   close(): Promise<void>;
 }
@@ -185,6 +189,8 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     url,
     port,
     stop: () => kill(current),
+    pause: () => void current?.child.kill('SIGSTOP'),
+    resume: () => void current?.child.kill('SIGCONT'),
     async restart() {
       if (closed) throw new Error('redis-server was closed');
       await kill(current);
