@@ -9,6 +9,7 @@ import type { AccountView } from '../src/domain/account';
 import type { GraphQLContext } from '../src/graphql/context';
 import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../src/graphql/cache-control';
 import { buildBillingSchema } from '../src/graphql/schema';
+import { ANONYMOUS } from '../src/server/security/jwt';
 import { digidonarSnapshot } from '../src/providers/digidonar/digidonar.mapper';
 import { simpsySnapshot } from '../src/providers/simpsy/simpsy.mapper';
 import { digidonarBody } from '../src/providers/digidonar/digidonar.wire';
@@ -57,7 +58,12 @@ async function main(): Promise<void> {
   const context = async (): Promise<GraphQLContext> => {
     const cachePolicy = new ResponseCachePolicy();
     const loader = { load: async (key: { provider: string; accountId: string }) => data.get(`${key.provider}:${key.accountId}`)! };
-    return { loaders: { account: observeLoads(loader as never, cachePolicy) }, maxAccountsPerQuery: 100, cachePolicy };
+    return {
+      loaders: { account: observeLoads(loader as never, cachePolicy) },
+      maxAccountsPerQuery: 100,
+      cachePolicy,
+      access: { enforce: false, caller: ANONYMOUS, tenantOf: () => null },
+    };
   };
   const variants = {
     'Apollo cache-control plugin (default)': await server([]),

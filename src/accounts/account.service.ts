@@ -80,6 +80,12 @@ export class AccountService {
     return pending;
   }
 
+  /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
+  tenantOf(key: AccountKey): string | null | undefined {
+    const entry = this.#registry.get(key);
+    return entry ? (entry.tenant ?? null) : undefined;
+  }
+
   /**
    * The DataLoader batch function: every key at once, concurrently, each result in its key's
    * slot and an Error in the slot of a key that failed, so one bad account never fails the others.

@@ -14,6 +14,7 @@ const entrySchema = z.object({
   accountId: z.union([nonEmpty, z.number().int().nonnegative().transform(String)]),
   key: nonEmpty,
   secret: nonEmpty,
+  tenant: nonEmpty.optional(),
   description: z.string().optional(),
 });
 
@@ -83,6 +84,7 @@ export function parseAccounts(text: string, env: NodeJS.ProcessEnv, source = 'ac
       accountId: parsed.data.accountId,
       key: new Secret(key),
       secret: new Secret(secret),
+      tenant: parsed.data.tenant ?? null,
       description: parsed.data.description ?? null,
     });
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/dates';
 import { ConfigError } from './config-error';
+import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
 /** How to reach one provider, and how hard to try. */
 export interface UpstreamSettings {
@@ -55,6 +56,7 @@ export interface AppConfig {
   readonly redisTimeoutMs: number;
   readonly digidonar: UpstreamSettings;
   readonly simpsy: UpstreamSettings;
+  readonly security: SecurityConfig;
 }
 
 const int = (min: number, max: number, fallback: number) =>
@@ -167,7 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const security = loadSecurityConfig(env);
   return Object.freeze({
+    security,
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,

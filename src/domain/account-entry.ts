@@ -7,6 +7,8 @@ export interface AccountEntry {
   readonly accountId: string;
   readonly key: Secret;
   readonly secret: Secret;
+  /** The tenant that owns the account; callers see only their tenants' accounts when JWT auth is on. */
+  readonly tenant?: string | null;
   /** Free text for operators; never sent upstream. */
   readonly description: string | null;
 }

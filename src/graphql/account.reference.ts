@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import { isProvider } from '../domain/provider';
+import { loadReadable } from './account.load';
 import type { GraphQLContext } from './context';
 
 /**
@@ -18,5 +19,5 @@ export async function resolveAccountReference(reference: unknown, ctx: GraphQLCo
       extensions: { code: ErrorCode.BAD_USER_INPUT },
     });
   }
-  return ctx.loaders.account.load({ provider, accountId: id });
+  return loadReadable(ctx, { provider, accountId: id });
 }

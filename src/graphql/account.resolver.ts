@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
+import { loadReadable } from './account.load';
 import type { GraphQLContext } from './context';
 import { AccountKeyInput } from './types/account-key.input';
 import { AccountType } from './types/account.type';
@@ -10,6 +11,8 @@ import { ProviderEnum } from './types/enums';
 // Resolvers are thin: every lookup goes through the per-request loader, never to HTTP.
 @Resolver(() => AccountType)
 export class AccountResolver {
+  @Authorized()
+  @Directive('@authenticated')
   @Query(() => AccountType, {
     nullable: true,
     description:
@@ -20,9 +23,11 @@ export class AccountResolver {
     @Arg('accountId', () => ID, { description: 'The account id within that provider.' }) accountId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AccountView> {
-    return ctx.loaders.account.load({ provider, accountId });
+    return loadReadable(ctx, { provider, accountId });
   }
 
+  @Authorized()
+  @Directive('@authenticated')
   @Query(() => [AccountType], {
     nullable: 'items',
     description:
@@ -38,6 +43,6 @@ export class AccountResolver {
       });
     }
     // One promise per slot, so a failing account gets its own error at its own index.
-    return keys.map((key) => ctx.loaders.account.load({ provider: key.provider, accountId: key.accountId }));
+    return keys.map((key) => loadReadable(ctx, { provider: key.provider, accountId: key.accountId }));
   }
 }

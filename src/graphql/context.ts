@@ -1,4 +1,5 @@
 import type { AccountLoader } from '../accounts/account.loader';
+import type { Access } from './access';
 import type { ResponseCachePolicy } from './cache-control';
 
 /** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
@@ -6,6 +7,8 @@ export interface GraphQLContext {
   readonly loaders: { readonly account: AccountLoader };
   /** Most keys one `accounts` field may ask for. */
   readonly maxAccountsPerQuery: number;
+  /** Who is asking and which accounts they may read. */
+  readonly access: Access;
   /** Collects the freshness of every account served, for the Cache-Control header. */
   readonly cachePolicy: ResponseCachePolicy;
 }

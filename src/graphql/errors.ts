@@ -1,5 +1,6 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 
 /** Codes Apollo Server itself attaches to request-level errors; their messages are safe to show. */
@@ -11,6 +12,18 @@ const APOLLO_CODES = new Set<string>([
   ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
   ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+]);
+
+/** Codes this subgraph sets on request errors of its own (auth, limits, bad input). */
+const OWN_CODES = new Set<string>([
+  ErrorCode.BAD_USER_INPUT,
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'TOO_MANY_REPRESENTATIONS',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_TOKENS',
+  'TOO_MANY_DIRECTIVES',
 ]);
 
 /** Receives errors that a client will only see as INTERNAL, so an operator can see the whole thing. */
@@ -33,9 +46,20 @@ export function createErrorFormatter(onInternal: InternalErrorSink) {
         extensions: { code: original.code, ...original.details },
       };
     }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && (APOLLO_CODES.has(code) || code === ErrorCode.BAD_USER_INPUT)) {
+    // TypeGraphQL's @Authorized errors: its "UNAUTHORIZED" means the caller lacks a scope.
+    if (original instanceof AuthorizationError || original instanceof AuthenticationError) {
+      const code = original instanceof AuthenticationError ? 'UNAUTHENTICATED' : 'FORBIDDEN';
       return { message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code } };
+    }
+    // A request limit marks its validation error with its own code (see request-limits.ts).
+    const limit = formatted.extensions?.limit;
+    const code = typeof limit === 'string' ? limit : formatted.extensions?.code;
+    if (typeof code === 'string' && (APOLLO_CODES.has(code) || OWN_CODES.has(code))) {
+      const extra = formatted.extensions?.provider === undefined ? {} : {
+        provider: formatted.extensions.provider,
+        accountId: formatted.extensions.accountId,
+      };
+      return { message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code, ...extra } };
     }
     onInternal(original, formatted);
     return {

@@ -1,29 +1,47 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLError, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, isObjectType, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../domain/billing-error';
 import { buildSchema, createResolversMap } from 'type-graphql';
+import { authChecker } from './access';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
 import type { GraphQLContext } from './context';
 import { AccountType } from './types/account.type';
 
 /** The Federation 2 version this subgraph declares, and the directives it imports. */
-const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])';
+const link = (imports: readonly string[]) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [${imports.map((i) => `"${i}"`).join(', ')}])`;
+
+/** Directives a router enforces (Apollo Router's authorization); @apollo/gateway refuses them. */
+const AUTH_DIRECTIVES = new Set(['authenticated', 'requiresScopes']);
+
+/** Removes the router-enforced auth directives from printed SDL. */
+function withoutAuthDirectives(document: DocumentNode): DocumentNode {
+  return visit(document, {
+    Directive: (node) => (AUTH_DIRECTIVES.has(node.name.value) ? null : undefined),
+  });
+}
 
 /**
  * Builds the executable Federation 2 subgraph schema from the TypeGraphQL classes.
  * TypeGraphQL builds a plain schema; printing it with directives keeps `@key`, which the
  * plain printer drops; @apollo/subgraph then adds `_service` and `_entities`.
  */
-export async function buildBillingSchema(): Promise<GraphQLSchema> {
+export async function buildBillingSchema(
+  options: { maxRepresentations?: number; authDirectives?: boolean } = {},
+): Promise<GraphQLSchema> {
+  const authDirectives = options.authDirectives ?? true;
   const typeGraphQLSchema = await buildSchema({
     resolvers: [AccountResolver],
     orphanedTypes: [AccountType],
     validate: false,
+    authChecker,
   });
-  const typeDefs = parse(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
+  const imports = authDirectives ? ['@key', '@authenticated', '@requiresScopes'] : ['@key'];
+  const printed = parse(`${link(imports)}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
+  const typeDefs = authDirectives ? printed : withoutAuthDirectives(printed);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<GraphQLContext>;
   const accountResolvers = resolvers.Account as Record<string, unknown>;
   resolvers.Account = {
@@ -31,17 +49,18 @@ export async function buildBillingSchema(): Promise<GraphQLSchema> {
     __resolveReference: (reference: unknown, ctx: GraphQLContext) => resolveAccountReference(reference, ctx),
   } as GraphQLResolverMap<GraphQLContext>[string];
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
-  guardEntities(schema);
+  guardEntities(schema, options.maxRepresentations ?? 500);
   return schema;
 }
 
 /**
- * Checks every `_entities` representation's __typename before any is resolved.
+ * Bounds the number of `_entities` representations, and checks every one's __typename
+ * before any is resolved.
  * @apollo/subgraph throws a plain Error on an unknown type half-way through the list,
  * after earlier representations have started their loads: those would reject with no
  * one listening, and the client would see INTERNAL for what is bad input.
  */
-function guardEntities(schema: GraphQLSchema): void {
+function guardEntities(schema: GraphQLSchema, maxRepresentations: number): void {
   const field = schema.getQueryType()?.getFields()._entities;
   const resolve = field?.resolve;
   if (!field || !resolve) throw new Error('buildSubgraphSchema produced no _entities field');
@@ -52,6 +71,11 @@ function guardEntities(schema: GraphQLSchema): void {
   );
   field.resolve = (source, args: { representations?: unknown }, context, info) => {
     const representations = Array.isArray(args.representations) ? args.representations : [];
+    if (representations.length > maxRepresentations) {
+      throw new GraphQLError(`At most ${maxRepresentations} representations are resolved per _entities call`, {
+        extensions: { code: 'TOO_MANY_REPRESENTATIONS', http: { status: 400 } },
+      });
+    }
     representations.forEach((representation, index) => {
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof typename !== 'string' || !entityTypes.has(typename)) {

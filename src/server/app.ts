@@ -1,7 +1,14 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { AccountRegistry } from '../accounts/account-registry';
 import { createAccountLoader } from '../accounts/account.loader';
@@ -9,6 +16,11 @@ import { AccountService, type CachePolicy } from '../accounts/account.service';
 import { RedisSnapshotCache } from '../accounts/redis-snapshot-cache';
 import { MemorySnapshotCache, type SnapshotCache } from '../accounts/snapshot-cache';
 import type { AppConfig, UpstreamSettings } from '../config/config';
+import { ConfigError } from '../config/config-error';
+import type { Caller } from '../graphql/access';
+import { requestLimitProtections } from '../graphql/request-limits';
+import { ANONYMOUS, InvalidTokenError, createJwtVerifier } from './security/jwt';
+import { routerSecretHook } from './security/router-secret';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import { unwrapResolverError } from '@apollo/server/errors';
@@ -65,6 +77,31 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
   };
 }
 
+type CallerRequest = FastifyRequest & { caller: Caller | null };
+
+/**
+ * Errors Fastify raises before GraphQL runs, answered as GraphQL errors with HTTP 400 and a
+ * code a client can act on; anything else is a 500 with no detail.
+ */
+function requestErrorHandler(logger: Logger) {
+  return async (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+    const known: Record<string, [string, string]> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: ['REQUEST_TOO_LARGE', 'The request body is larger than this subgraph accepts'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: ['BAD_REQUEST', 'Send GraphQL as application/json'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: ['BAD_REQUEST', 'The request body is empty'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['BAD_REQUEST', 'The Content-Length does not match the body'],
+    };
+    const match = error.code ? known[error.code] : undefined;
+    const [code, message] =
+      match ?? (error.statusCode && error.statusCode < 500 ? ['BAD_REQUEST', 'The request is malformed'] : ['INTERNAL', 'Internal server error']);
+    if (code === 'INTERNAL') logger.error({ err: error }, 'unexpected error before GraphQL');
+    await reply
+      .code(code === 'INTERNAL' ? 500 : 400)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ errors: [{ message, extensions: { code } }] });
+  };
+}
+
 /** The in-process LRU, or the Redis shared by every instance when REDIS_URL is set. */
 function createSnapshotCache(config: AppConfig, logger: Logger): SnapshotCache {
   if (config.redisUrl === null) return new MemorySnapshotCache(config.cacheMaxEntries);
@@ -74,7 +111,7 @@ function createSnapshotCache(config: AppConfig, logger: Logger): SnapshotCache {
     // The URL may hold a password: these lines name the failure, never the address.
     onOutage: (error) =>
       logger.error(
-        { code: (error as { code?: unknown })?.code ?? (error as Error)?.name },
+        { code: (error as { code?: unknown })?.code ?? (error as object)?.constructor?.name },
         'Redis is unavailable; answering from the upstreams until it is back',
       ),
     onRecovery: () => logger.info('Redis is available again; caching across instances resumes'),
@@ -106,14 +143,34 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       ),
   });
 
+  const { security } = config;
+  if (security.jwt) {
+    const orphans = accounts.filter((entry) => !entry.tenant).map((entry) => `${entry.provider} ${entry.accountId}`);
+    if (orphans.length > 0) {
+      throw new ConfigError(`JWT auth is on, so every account needs a tenant; missing for: ${orphans.join(', ')}`);
+    }
+  }
+  const verify = security.jwt ? createJwtVerifier(security.jwt) : null;
+  const limits = requestLimitProtections(security.limits);
+
   // The GraphQL plugin below writes one line per request; Fastify's own two lines would repeat it.
   const http: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: security.limits.maxBodyBytes,
   });
+  http.decorateRequest('caller', null);
+  if (security.routerSecret) http.addHook('onRequest', routerSecretHook(security.routerSecret, security.routerSecretHeader));
+  http.setErrorHandler(requestErrorHandler(logger));
+
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: await buildBillingSchema(),
+    schema: await buildBillingSchema({
+      maxRepresentations: security.limits.maxRepresentations,
+      authDirectives: security.federationAuthDirectives,
+    }),
     includeStacktraceInErrorResponses: false,
+    introspection: security.introspection,
+    validationRules: limits.validationRules,
     logger,
     formatError: createErrorFormatter((error) => {
       // Only unexpected errors land here; BillingErrors are expected and already carry their code.
@@ -125,22 +182,39 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       // Apollo's own cache-control plugin runs on every field; ours reads each account once.
       ApolloServerPluginCacheControlDisabled(),
       cacheControlHeaderPlugin<GraphQLContext>(),
+      ...(limits.plugins as ApolloServerPlugin<GraphQLContext>[]),
     ],
   });
   await apollo.start();
 
   http.get('/healthz', async () => ({ status: 'ok' }));
   http.get('/', async (_request, reply) => reply.redirect('/graphql'));
-  http.route({
+  http.route<{ Reply: string }>({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    // The end user's token, as the router forwards it: a bad one is refused before any GraphQL.
+    preHandler: async (request, reply) => {
+      if (!verify) return;
+      try {
+        (request as CallerRequest).caller = await verify(request.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof InvalidTokenError)) throw error;
+        const body = { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] };
+        await reply.code(401).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+      }
+    },
     handler: fastifyApolloHandler(apollo, {
-      context: async (): Promise<GraphQLContext> => {
+      context: async (request): Promise<GraphQLContext> => {
         const cachePolicy = new ResponseCachePolicy();
         return {
           loaders: { account: observeLoads(createAccountLoader(service), cachePolicy) },
           maxAccountsPerQuery: config.maxAccountsPerQuery,
           cachePolicy,
+          access: {
+            enforce: verify !== null,
+            caller: (request as CallerRequest).caller ?? ANONYMOUS,
+            tenantOf: (key) => service.tenantOf(key),
+          },
         };
       },
     }),

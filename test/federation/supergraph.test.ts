@@ -52,6 +52,17 @@ function readRoverConfig(): { federationVersion: string; subgraphs: Map<string, 
   return { federationVersion: String(config.federation_version), subgraphs };
 }
 
+/** The SDL a running subgraph serves to a router. */
+async function fetchSdl(url: string): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
+  const body = (await response.json()) as { data: { _service: { sdl: string } } };
+  return body.data._service.sdl;
+}
+
 function composeRoverConfig(): CompositionResult {
   const { subgraphs } = readRoverConfig();
   return composeServices(
@@ -157,6 +168,8 @@ describe('the supergraph through @apollo/gateway', () => {
       DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
       SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
       LOG_LEVEL: 'silent',
+      // @apollo/gateway refuses supergraphs with Apollo Router's auth directives (for: SECURITY).
+      FEDERATION_AUTH_DIRECTIVES: 'false',
     });
     const accounts: AccountEntry[] = sandbox.accounts.map((account) => ({
       provider: account.provider,
@@ -174,7 +187,13 @@ describe('the supergraph through @apollo/gateway', () => {
 
     companion = await startCompanion();
 
-    const result = composeRoverConfig();
+    // The gateway composes from what the running billing subgraph serves (without the router-only
+    // auth directives), and the companion's file from rover.yaml.
+    const { subgraphs } = readRoverConfig();
+    const served = await fetchSdl(`http://127.0.0.1:${billingPort}/graphql`);
+    const result = composeServices(
+      [...subgraphs].map(([name, { url, sdl }]) => ({ name, url, typeDefs: parse(name === 'billing' ? served : sdl) })),
+    );
     if (!result.supergraphSdl) throw new Error(`composition failed: ${result.errors?.map((e) => e.message).join('; ')}`);
     // The supergraph keeps rover.yaml's routing URLs; point each subgraph at where it really listens.
     const actualUrls: Record<string, string> = {

@@ -1,4 +1,5 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
+import { PAYMENT_SCOPE } from '../access';
 import type { AccountView } from '../../domain/account';
 import { AddonType } from './addon.type';
 import { CoinBalanceType } from './coin-balance.type';
@@ -16,6 +17,7 @@ import { ValidityType } from './validity.type';
 
 // Provider-specific parts are nullable: a Digidonar account has no plan, a Simpsy account no coins.
 @Directive('@key(fields: "provider accountId")')
+@Directive('@authenticated')
 @ObjectType('Account', {
   description:
     'A telephony account billed by one provider, with its billing data normalized. Keyed by provider and accountId, so any subgraph can reference it.',
@@ -63,7 +65,12 @@ export class AccountType implements AccountView {
   @Field(() => String, { nullable: true, description: 'How calls are routed, e.g. "Normal" (Simpsy).' })
   callRoute!: string | null;
 
-  @Field(() => PaymentMethodType, { nullable: true, description: 'How the account pays, with the card masked (Simpsy).' })
+  @Authorized(PAYMENT_SCOPE)
+  @Directive(`@requiresScopes(scopes: [["${PAYMENT_SCOPE}"]])`)
+  @Field(() => PaymentMethodType, {
+    nullable: true,
+    description: `How the account pays, with the card masked (Simpsy). Needs the ${PAYMENT_SCOPE} scope when auth is on.`,
+  })
   paymentMethod!: PaymentMethodType | null;
 
   @Field(() => MoneyType, { nullable: true, description: "The provider's stated monthly total (Simpsy)." })

@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+
+/** How callers prove who they are; null fields mean the feature is off. */
+export interface SecurityConfig {
+  /** The shared secret every request must carry, proving it comes from the router. */
+  readonly routerSecret: string | null;
+  /** The header that carries it (lower case). */
+  readonly routerSecretHeader: string;
+  /** Set when production runs without a router secret because the network already guarantees it. */
+  readonly networkIsTrusted: boolean;
+  readonly jwt: JwtConfig | null;
+  readonly limits: RequestLimits;
+  /** Introspection on (off in production by default). */
+  readonly introspection: boolean;
+  /** Declare @authenticated/@requiresScopes in the SDL (Apollo Router enforces them; @apollo/gateway refuses them). */
+  readonly federationAuthDirectives: boolean;
+}
+
+/** How the end user's JWT, forwarded by the router, is verified and read. */
+export interface JwtConfig {
+  readonly jwksUrl: string | null;
+  /** A PEM public key (SPKI), used when no JWKS URL is given. */
+  readonly publicKey: string | null;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly string[];
+  /** Claim holding the caller's tenant: a string or a list of strings. */
+  readonly tenantClaim: string;
+  /** Claim holding the scopes: a space-separated string ("scope") or a list ("scp"). */
+  readonly scopeClaim: string;
+  readonly clockToleranceSeconds: number;
+}
+
+/** Bounds on what one request may ask for. */
+export interface RequestLimits {
+  readonly maxBodyBytes: number;
+  readonly maxRepresentations: number;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
+}
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ROUTER_SECRET_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('router-authorization')
+    .transform((value) => value.toLowerCase()),
+  TRUST_NETWORK_WITHOUT_ROUTER_SECRET: flag,
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
+  FEDERATION_AUTH_DIRECTIVES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  JWT_ALGORITHMS: z.string().default('RS256,ES256,EdDSA'),
+  JWT_TENANT_CLAIM: z.string().min(1).default('tenant'),
+  JWT_SCOPE_CLAIM: z.string().min(1).default('scope'),
+  JWT_CLOCK_TOLERANCE_SECONDS: int(0, 600, 30),
+  MAX_REQUEST_BODY_BYTES: int(1_024, 100 * 1024 * 1024, 2 * 1024 * 1024),
+  MAX_REPRESENTATIONS: int(1, 100_000, 500),
+  MAX_QUERY_DEPTH: int(1, 1_000, 12),
+  MAX_ALIASES: int(0, 10_000, 50),
+  MAX_TOKENS: int(1, 1_000_000, 5_000),
+  MAX_DIRECTIVES: int(0, 10_000, 50),
+});
+
+/** Reads the security settings; throws ConfigError naming what is wrong, never a secret's value. */
+export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.ROUTER_SECRET && !e.TRUST_NETWORK_WITHOUT_ROUTER_SECRET) {
+    throw new ConfigError(
+      'NODE_ENV=production needs ROUTER_SECRET (or TRUST_NETWORK_WITHOUT_ROUTER_SECRET=true when the network already ensures only the router can reach this subgraph)',
+    );
+  }
+
+  let jwt: JwtConfig | null = null;
+  const jwtAsked = e.JWT_JWKS_URL ?? e.JWT_PUBLIC_KEY ?? e.JWT_ISSUER ?? e.JWT_AUDIENCE;
+  if (jwtAsked !== undefined) {
+    const missing = [
+      e.JWT_JWKS_URL || e.JWT_PUBLIC_KEY ? null : 'JWT_JWKS_URL or JWT_PUBLIC_KEY',
+      e.JWT_ISSUER ? null : 'JWT_ISSUER',
+      e.JWT_AUDIENCE ? null : 'JWT_AUDIENCE',
+    ].filter((name): name is string => name !== null);
+    if (missing.length > 0) throw new ConfigError(`JWT verification is half configured: set ${missing.join(', ')}`);
+    jwt = {
+      jwksUrl: e.JWT_JWKS_URL ?? null,
+      publicKey: e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? null,
+      issuer: e.JWT_ISSUER!,
+      audience: e.JWT_AUDIENCE!,
+      algorithms: e.JWT_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean),
+      tenantClaim: e.JWT_TENANT_CLAIM,
+      scopeClaim: e.JWT_SCOPE_CLAIM,
+      clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
+    };
+  }
+
+  return Object.freeze({
+    routerSecret: e.ROUTER_SECRET ?? null,
+    routerSecretHeader: e.ROUTER_SECRET_HEADER,
+    networkIsTrusted: e.TRUST_NETWORK_WITHOUT_ROUTER_SECRET,
+    jwt: jwt && Object.freeze(jwt),
+    introspection: e.INTROSPECTION === undefined ? !production : e.INTROSPECTION === 'true',
+    federationAuthDirectives: e.FEDERATION_AUTH_DIRECTIVES,
+    limits: Object.freeze({
+      maxBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+      maxRepresentations: e.MAX_REPRESENTATIONS,
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_ALIASES,
+      maxTokens: e.MAX_TOKENS,
+      maxDirectives: e.MAX_DIRECTIVES,
+    }),
+  });
+}
