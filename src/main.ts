@@ -6,7 +6,7 @@ import { ConfigError } from './config/config-error';
 import type { AccountEntry } from './domain/account-entry';
 import { Secret } from './domain/secret';
 import { startSandbox, type Sandbox } from './sandbox';
-import { createApp } from './server/app';
+import { createApp, type BillingApp } from './server/app';
 import { createLogger } from './server/logger';
 
 interface Resolved {
@@ -57,8 +57,10 @@ async function main(): Promise<void> {
   });
 
   let resolved: Resolved;
+  let app: BillingApp;
   try {
     resolved = await resolveAccounts(config, logger);
+    app = await createApp({ config: resolved.config, accounts: resolved.accounts, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     logger.fatal(error.message);
@@ -66,7 +68,6 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await createApp({ config: resolved.config, accounts: resolved.accounts, logger });
   await app.http.listen({ host: config.host, port: config.port });
   const address = app.http.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -20,6 +20,7 @@ import { ConfigError } from '../config/config-error';
 import type { Caller } from '../graphql/access';
 import { requestLimitProtections } from '../graphql/request-limits';
 import { ANONYMOUS, InvalidTokenError, createJwtVerifier } from './security/jwt';
+import { logSecurityPosture } from './security/notices';
 import { routerSecretHook } from './security/router-secret';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
@@ -150,6 +151,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       throw new ConfigError(`JWT auth is on, so every account needs a tenant; missing for: ${orphans.join(', ')}`);
     }
   }
+  logSecurityPosture(config, logger);
   const verify = security.jwt ? createJwtVerifier(security.jwt) : null;
   const limits = requestLimitProtections(security.limits);
 
