@@ -20,7 +20,7 @@ async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resol
   if (config.accountsFile !== null) {
     return { config, accounts: loadAccountsFile(config.accountsFile), sandbox: null };
   }
-  const sandbox = await startSandbox();
+  const sandbox = await startSandbox({ latencyMs: config.sandboxLatencyMs });
   logger.warn(
     { digidonar: sandbox.digidonarBaseUrl, simpsy: sandbox.simpsyBaseUrl, accounts: sandbox.accounts.length },
     'SANDBOX MODE: no ACCOUNTS_FILE is set, so built-in fake Digidonar and Simpsy servers on loopback serve demo accounts',
@@ -83,9 +83,20 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    Promise.all([app.close(), resolved.sandbox?.close()])
-      .then(() => process.exit(0))
+    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, finishing those in flight');
+    // Past the deadline, requests still running are abandoned rather than holding the exit.
+    setTimeout(() => {
+      logger.error('shutdown deadline passed with requests still in flight; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    // The sandbox goes last: requests in flight may still be waiting on it.
+    app
+      .close()
+      .then(() => resolved.sandbox?.close())
+      .then(() => {
+        logger.info('stopped');
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');
         process.exit(1);

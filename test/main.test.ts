@@ -78,6 +78,30 @@ describe('npm start as a newcomer runs it', () => {
     }
   });
 
+  test('SIGTERM during a slow upstream call: the request completes, then the process exits 0', async () => {
+    const run = start({ LOG_LEVEL: 'info', SANDBOX_LATENCY_MS: '1500' });
+    try {
+      const ready = await waitFor(run, (line) => typeof line.url === 'string');
+      const pending = request(String(ready.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ account(provider: DIGIDONAR, accountId: "1408847") { profile { companyName } } }' }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      run.child.kill('SIGTERM');
+      const response = await pending;
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.json()).toEqual({ data: { account: { profile: { companyName: 'Lavi' } } } });
+      expect(await run.exited).toBe(0);
+      const messages = run.lines.map((line) => line.msg);
+      expect(messages).toContain('stopped');
+      // New connections are refused once shutdown began.
+      await expect(request(String(ready.url), { method: 'GET' })).rejects.toThrow();
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
   test('a broken accounts file stops start-up with a message naming the entry', async () => {
     const path = accountsFile('accounts:\n  - { provider: SIMPSY, accountId: acme, key: k }\n');
     const run = start({ ACCOUNTS_FILE: path });

@@ -24,6 +24,10 @@ export interface AccountServiceOptions {
   readonly policies: Readonly<Record<Provider, CachePolicy>>;
   /** Told when an older snapshot is served because a refresh failed. */
   readonly onStale?: (key: AccountKey, error: BillingError) => void;
+  /** Told how each cache lookup went: a fresh hit, a miss, stale data served, or a peer's fresh result. */
+  readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer') => void;
+  /** Told the size of every DataLoader batch. */
+  readonly onBatch?: (size: number) => void;
 }
 
 /** Failures after which older data beats no data: the provider is down or wrong, not the account. */
@@ -48,6 +52,8 @@ export class AccountService {
   readonly #cache: SnapshotCache;
   readonly #policies: Readonly<Record<Provider, CachePolicy>>;
   readonly #onStale: AccountServiceOptions['onStale'];
+  readonly #onCache: AccountServiceOptions['onCache'];
+  readonly #onBatch: AccountServiceOptions['onBatch'];
   readonly #inflight = new Map<string, Promise<AccountView>>();
   readonly #fingerprints = new WeakMap<AccountEntry, string>();
 
@@ -57,6 +63,8 @@ export class AccountService {
     this.#cache = options.cache;
     this.#policies = options.policies;
     this.#onStale = options.onStale;
+    this.#onCache = options.onCache;
+    this.#onBatch = options.onBatch;
   }
 
   /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured. */
@@ -91,6 +99,7 @@ export class AccountService {
    * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
    */
   async loadMany(keys: readonly AccountKey[]): Promise<Array<AccountView | Error>> {
+    this.#onBatch?.(keys.length);
     return Promise.all(keys.map((key) => this.load(key).catch((error: unknown) => toError(error))));
   }
 
@@ -104,14 +113,22 @@ export class AccountService {
     const policy = this.#policies[entry.provider];
     if (policy.ttlSeconds === 0) return view(await client.fetchSnapshot(entry), policy, null);
 
+    const { provider } = entry;
     const cached = await this.#cache.get(cacheKey);
-    if (cached && ageSeconds(cached) < policy.ttlSeconds) return view(cached, policy, null);
+    if (cached && ageSeconds(cached) < policy.ttlSeconds) {
+      this.#onCache?.(provider, 'hit');
+      return view(cached, policy, null);
+    }
+    this.#onCache?.(provider, 'miss');
 
     const leased = await this.#cache.lease(cacheKey, policy.deadlineMs);
     if (!leased) {
       // Another instance is asking the provider right now: its answer will be in the cache.
       const shared = await this.#awaitPeer(cacheKey, policy);
-      if (shared) return view(shared, policy, null);
+      if (shared) {
+        this.#onCache?.(provider, 'peer');
+        return view(shared, policy, null);
+      }
     }
     try {
       const fresh = await client.fetchSnapshot(entry);
@@ -125,6 +142,7 @@ export class AccountService {
         ageSeconds(cached) <= policy.staleMaxAgeSeconds
       ) {
         this.#onStale?.(entry, error);
+        this.#onCache?.(provider, 'stale');
         return view(cached, policy, error);
       }
       throw error;

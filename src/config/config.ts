@@ -57,6 +57,10 @@ export interface AppConfig {
   readonly digidonar: UpstreamSettings;
   readonly simpsy: UpstreamSettings;
   readonly security: SecurityConfig;
+  /** Latency the built-in sandbox providers add to each answer (for demos of slowness). */
+  readonly sandboxLatencyMs: number;
+  /** How long a SIGTERM waits for requests in flight before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
 }
 
 const int = (min: number, max: number, fallback: number) =>
@@ -122,6 +126,8 @@ const envSchema = z.object({
     .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
     .optional(),
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
+  SANDBOX_LATENCY_MS: int(0, 60_000, 0),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   DIGIDONAR_BASE_URL: baseUrl('https://cloud.digidonar.in'),
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
@@ -181,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
     simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),
   });

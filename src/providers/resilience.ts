@@ -17,6 +17,7 @@ import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { ProviderClient } from './provider-client';
 import { providerDisplayName } from './upstream-http';
+import type { UpstreamObserver } from './upstream-observer';
 
 /** How hard to try one provider, and how much of it to use at once. */
 export interface ResilienceSettings {
@@ -39,6 +40,8 @@ export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
 export interface ResilientProvider extends ProviderClient {
   /** The circuit breaker's current state. */
   breakerState(): BreakerState;
+  /** Calls running and waiting in the bulkhead now. */
+  load(): { readonly inFlight: number; readonly queued: number };
 }
 
 const BREAKER_STATES: Record<CircuitState, BreakerState> = {
@@ -74,6 +77,7 @@ export function withResilience(
   inner: ProviderClient,
   settings: ResilienceSettings,
   random: () => number = Math.random,
+  observer: UpstreamObserver = {},
 ): ResilientProvider {
   const name = providerDisplayName(inner.provider);
   const deadline = timeout(settings.deadlineMs, TimeoutStrategy.Aggressive);
@@ -86,6 +90,34 @@ export function withResilience(
     }),
   });
   const compartment = bulkhead(settings.maxConcurrency, settings.maxQueue);
+  breaker.onStateChange((state) => observer.breakerStateChanged?.(inner.provider, BREAKER_STATES[state]));
+
+  /** One attempt, timed and reported. */
+  const attempt = async (account: AccountEntry, number: number, signal: AbortSignal) => {
+    const started = performance.now();
+    try {
+      const snapshot = await inner.fetchSnapshot(account, signal);
+      observer.attempt?.({
+        provider: inner.provider,
+        accountId: account.accountId,
+        attempt: number,
+        outcome: 'ok',
+        status: '200',
+        durationMs: performance.now() - started,
+      });
+      return snapshot;
+    } catch (error) {
+      observer.attempt?.({
+        provider: inner.provider,
+        accountId: account.accountId,
+        attempt: number,
+        outcome: error instanceof BillingError ? error.code : 'INTERNAL',
+        status: error instanceof BillingError ? (error.details.upstreamStatus ?? null) : null,
+        durationMs: performance.now() - started,
+      });
+      throw error;
+    }
+  };
 
   const backoff = new DelegateBackoff((context: IRetryBackoffContext<unknown>) => {
     // Full jitter: anywhere between 0 and the exponential cap, so retries from many callers spread out.
@@ -135,6 +167,8 @@ export function withResilience(
         }),
         { maxAttempts: settings.maxRetries, backoff },
       );
+      retries.onRetry(({ delay }) => observer.retry?.(inner.provider, delay));
+      let attempts = 0;
       try {
         return await deadline.execute(
           ({ signal: callSignal }) =>
@@ -143,7 +177,8 @@ export function withResilience(
                 breaker.execute(
                   // attemptSignal, not the breaker's: a call that waited behind a half-open probe is
                   // run again by cockatiel without any signal, and must still be cut by the deadline.
-                  () => compartment.execute(({ signal: slotSignal }) => inner.fetchSnapshot(account, slotSignal), attemptSignal),
+                  () =>
+                    compartment.execute(({ signal: slotSignal }) => attempt(account, ++attempts, slotSignal), attemptSignal),
                   attemptSignal,
                 ),
               callSignal,
@@ -155,6 +190,10 @@ export function withResilience(
       }
     },
     breakerState: () => BREAKER_STATES[breaker.state],
+    load: () => ({
+      inFlight: settings.maxConcurrency - compartment.executionSlots,
+      queued: settings.maxQueue - compartment.queueSlots,
+    }),
     close: () => inner.close(),
   };
 }

@@ -30,7 +30,8 @@ import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../
 import { createErrorFormatter } from '../graphql/errors';
 import { buildBillingSchema } from '../graphql/schema';
 import { createDigidonarProvider } from '../providers/digidonar';
-import { withResilience } from '../providers/resilience';
+import { withResilience, type ResilientProvider } from '../providers/resilience';
+import { Metrics } from './metrics';
 import { createSimpsyProvider } from '../providers/simpsy';
 
 /** Everything needed to serve: validated configuration, the accounts, a logger. */
@@ -44,14 +45,22 @@ export interface AppOptions {
 export interface BillingApp {
   readonly http: FastifyInstance;
   readonly service: AccountService;
+  readonly metrics: Metrics;
   /** Stops accepting, finishes requests in flight, closes upstream pools. */
   close(): Promise<void>;
 }
 
-/** One log line per GraphQL request: operation, duration, error codes. */
-function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+/** A request id from the router's headers, when it looks like one (it is echoed into logs). */
+function requestIdOf(headers: { get(name: string): string | undefined }): string | null {
+  const value = headers.get('x-request-id') ?? headers.get('apollographql-request-id') ?? headers.get('traceparent');
+  return value !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : null;
+}
+
+/** One log line and the metrics per GraphQL request: operation, duration, error codes, request id. */
+function requestLogPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
   return {
-    async requestDidStart() {
+    async requestDidStart({ request }) {
+      const requestId = request.http ? requestIdOf(request.http.headers) : null;
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ operationName, errors }) {
@@ -64,14 +73,9 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
               }),
             ),
           ];
-          logger.info(
-            {
-              operationName: operationName ?? null,
-              durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-              errorCodes: codes,
-            },
-            'graphql request',
-          );
+          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+          metrics.graphqlRequest(operationName, codes, durationMs);
+          logger.info({ requestId, operationName: operationName ?? null, durationMs, errorCodes: codes }, 'graphql request');
         },
       };
     },
@@ -129,13 +133,21 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     staleMaxAgeSeconds: settings.staleMaxAgeSeconds,
     deadlineMs: settings.deadlineMs,
   });
+  const providers: ResilientProvider[] = [];
+  const metrics = new Metrics({ bulkheads: () => providers.map((p) => ({ provider: p.provider, ...p.load() })) });
+  // One debug line per upstream attempt: who, how it went, how long. Never a URL or a credential.
+  const observer = metrics.upstreamObserver((attempt) => logger.debug({ ...attempt }, 'upstream attempt'));
+  providers.push(
+    withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar, Math.random, observer),
+    withResilience(createSimpsyProvider(transport(config.simpsy)), config.simpsy, Math.random, observer),
+  );
+  const cache = createSnapshotCache(config, logger);
   const service = new AccountService({
     registry,
-    clients: [
-      withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar),
-      withResilience(createSimpsyProvider(transport(config.simpsy)), config.simpsy),
-    ],
-    cache: createSnapshotCache(config, logger),
+    clients: providers,
+    cache,
+    onCache: (provider, result) => metrics.cacheLookup(provider, result),
+    onBatch: (size) => metrics.batch(size),
     policies: { DIGIDONAR: policy(config.digidonar), SIMPSY: policy(config.simpsy) },
     onStale: (key, error) =>
       logger.warn(
@@ -162,6 +174,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     bodyLimit: security.limits.maxBodyBytes,
   });
   http.decorateRequest('caller', null);
+  // While shutting down, answers to requests in flight close their connection, so a keep-alive
+  // client cannot hold the exit open for Fastify's 72 s keep-alive.
+  let closing = false;
+  http.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   if (security.routerSecret) http.addHook('onRequest', routerSecretHook(security.routerSecret, security.routerSecretHeader));
   http.setErrorHandler(requestErrorHandler(logger));
 
@@ -171,6 +189,8 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       authDirectives: security.federationAuthDirectives,
     }),
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: security.introspection,
     validationRules: limits.validationRules,
     logger,
@@ -180,7 +200,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     }),
     plugins: [
       fastifyApolloDrainPlugin(http),
-      requestLogPlugin(logger),
+      requestLogPlugin(logger, metrics),
       // Apollo's own cache-control plugin runs on every field; ours reads each account once.
       ApolloServerPluginCacheControlDisabled(),
       cacheControlHeaderPlugin<GraphQLContext>(),
@@ -190,6 +210,16 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   await apollo.start();
 
   http.get('/healthz', async () => ({ status: 'ok' }));
+  // Ready once built: configuration and registry are valid by now. Redis, when configured, must
+  // answer; an upstream outage does not make the instance unready, since its breaker handles it.
+  http.get('/readyz', async (_request, reply) => {
+    const checks = { config: 'ok', accounts: registry.size, redis: config.redisUrl === null ? 'not configured' : cache.healthy() ? 'ok' : 'unavailable' };
+    const ready = checks.redis !== 'unavailable';
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  http.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
   http.get('/', async (_request, reply) => reply.redirect('/graphql'));
   http.route<{ Reply: string }>({
     url: '/graphql',
@@ -225,8 +255,11 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   return {
     http,
     service,
+    metrics,
     async close() {
-      await http.close();
+      closing = true;
+      // Apollo's stop drains the HTTP server first (fastifyApolloDrainPlugin): no new requests,
+      // those in flight finish; then the upstream pools and the cache close.
       await apollo.stop();
       await service.close();
     },

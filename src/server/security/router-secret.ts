@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-/** Paths a load balancer or orchestrator probes without the router's secret. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz']);
+/** Paths probes and the metrics scraper reach without the router's secret (no billing data there). */
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 

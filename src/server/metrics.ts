@@ -1,0 +1,142 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Provider } from '../domain/provider';
+import type { BreakerState } from '../providers/resilience';
+import type { UpstreamAttempt, UpstreamObserver } from '../providers/upstream-observer';
+
+const BREAKER_VALUES: Record<string, number> = { closed: 0, 'half-open': 1, open: 2, isolated: 3 };
+
+/** Keeps a label's values bounded: names outside a safe shape, or beyond `max` distinct ones, become "other". */
+class BoundedLabel {
+  readonly #seen = new Set<string>();
+  constructor(private readonly max: number) {}
+  value(raw: string | null | undefined, fallback: string): string {
+    if (!raw) return fallback;
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(raw)) return 'other';
+    if (this.#seen.has(raw)) return raw;
+    if (this.#seen.size >= this.max) return 'other';
+    this.#seen.add(raw);
+    return raw;
+  }
+}
+
+function statusClass(status: string | null): string {
+  if (status === null) return 'none';
+  // Simpsy's body statuses ("300", "401") read the same way as HTTP ones.
+  return /^\d{3}$/.test(status) ? `${status[0]}xx` : 'other';
+}
+
+/**
+ * The subgraph's Prometheus metrics, in a registry of its own. Labels are providers, outcomes,
+ * status classes, cache results, bounded operation names and error codes: never account ids,
+ * which are unbounded, and never anything from a credential.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #operations = new BoundedLabel(200);
+
+  readonly #upstreamRequests = new Counter({
+    name: 'billing_upstream_requests_total',
+    help: 'Upstream attempts by provider, outcome (ok or error code) and status class.',
+    labelNames: ['provider', 'outcome', 'status_class'] as const,
+    registers: [this.registry],
+  });
+  readonly #upstreamDuration = new Histogram({
+    name: 'billing_upstream_request_duration_seconds',
+    help: 'Duration of one upstream attempt.',
+    labelNames: ['provider', 'outcome'] as const,
+    buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+    registers: [this.registry],
+  });
+  readonly #retries = new Counter({
+    name: 'billing_upstream_retries_total',
+    help: 'Retries scheduled after a failed attempt.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  readonly #breaker = new Gauge({
+    name: 'billing_upstream_breaker_state',
+    help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open, 3 isolated.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  readonly #cache = new Counter({
+    name: 'billing_cache_lookups_total',
+    help: 'Snapshot cache lookups: hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
+    labelNames: ['provider', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly #batches = new Histogram({
+    name: 'billing_dataloader_batch_size',
+    help: 'Accounts per DataLoader batch.',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+    registers: [this.registry],
+  });
+  readonly #graphqlRequests = new Counter({
+    name: 'billing_graphql_requests_total',
+    help: 'GraphQL requests by operation name and error code ("none" when there was no error).',
+    labelNames: ['operation', 'error_code'] as const,
+    registers: [this.registry],
+  });
+  readonly #graphqlDuration = new Histogram({
+    name: 'billing_graphql_request_duration_seconds',
+    help: 'GraphQL request duration.',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(options: { bulkheads: () => Array<{ provider: Provider; inFlight: number; queued: number }> }) {
+    collectDefaultMetrics({ register: this.registry });
+    const { bulkheads } = options;
+    new Gauge({
+      name: 'billing_upstream_in_flight',
+      help: 'Upstream calls running now, per provider.',
+      labelNames: ['provider'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const b of bulkheads()) this.set({ provider: b.provider }, b.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'billing_upstream_queued',
+      help: 'Upstream calls waiting for a bulkhead slot, per provider.',
+      labelNames: ['provider'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const b of bulkheads()) this.set({ provider: b.provider }, b.queued);
+      },
+    });
+    for (const provider of ['DIGIDONAR', 'SIMPSY'] as const) this.#breaker.set({ provider }, 0);
+  }
+
+  /** The observer the resilience layer reports to. */
+  upstreamObserver(onAttempt?: (attempt: UpstreamAttempt) => void): UpstreamObserver {
+    return {
+      attempt: (a) => {
+        this.#upstreamRequests.inc({ provider: a.provider, outcome: a.outcome, status_class: statusClass(a.status) });
+        this.#upstreamDuration.observe({ provider: a.provider, outcome: a.outcome }, a.durationMs / 1000);
+        onAttempt?.(a);
+      },
+      retry: (provider) => this.#retries.inc({ provider }),
+      breakerStateChanged: (provider, state) => this.#breaker.set({ provider }, BREAKER_VALUES[state as BreakerState] ?? -1),
+    };
+  }
+
+  /** Counts one cache lookup. */
+  cacheLookup(provider: Provider, result: string): void {
+    this.#cache.inc({ provider, result });
+  }
+
+  /** Records one DataLoader batch. */
+  batch(size: number): void {
+    this.#batches.observe(size);
+  }
+
+  /** Records one GraphQL request and the distinct error codes it answered with. */
+  graphqlRequest(operationName: string | null | undefined, codes: readonly string[], durationMs: number): void {
+    const operation = this.#operations.value(operationName, 'anonymous');
+    if (codes.length === 0) this.#graphqlRequests.inc({ operation, error_code: 'none' });
+    for (const code of codes) this.#graphqlRequests.inc({ operation, error_code: code });
+    this.#graphqlDuration.observe({ operation }, durationMs / 1000);
+  }
+}

@@ -1,0 +1,106 @@
+import { request } from 'undici';
+import { AccountsDocument } from '../generated/operations';
+import { FORBIDDEN, canaryAccount } from '../support/canary';
+import { startHarness, type Harness } from '../support/harness';
+import { closedPort } from '../support/upstream-fake';
+
+// What an operator sees: /metrics, /readyz, and the log lines of requests and upstream attempts.
+
+describe('metrics, readiness and logs', () => {
+  let harness: Harness;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({
+      logDestination: { write: (line) => void logs.push(line) },
+      extraAccounts: () => [canaryAccount('SIMPSY', 'canary-ops')],
+    });
+  });
+  afterAll(() => harness.close());
+
+  const get = async (path: string) => {
+    const response = await request(harness.url.replace('/graphql', path));
+    return { status: response.statusCode, type: response.headers['content-type'], text: await response.body.text() };
+  };
+
+  test('/metrics shows upstream, cache, batch and GraphQL figures, with no account id or credential', async () => {
+    const response = await request(harness.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-42' },
+      body: JSON.stringify({
+        operationName: 'Accounts',
+        query: (await import('graphql')).print(AccountsDocument),
+        variables: {
+          keys: [
+            { provider: 'SIMPSY', accountId: 'acme-voice' },
+            { provider: 'SIMPSY', accountId: 'lapsed-voice' },
+            { provider: 'SIMPSY', accountId: 'canary-ops' },
+            { provider: 'DIGIDONAR', accountId: '1408847' },
+          ],
+        },
+      }),
+    });
+    await response.body.text();
+
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.type).toContain('text/plain');
+    for (const line of [
+      'billing_upstream_requests_total{provider="SIMPSY",outcome="ok",status_class="2xx"} 1',
+      'billing_upstream_requests_total{provider="SIMPSY",outcome="UPSTREAM_PAYMENT_REQUIRED",status_class="3xx"} 1',
+      'billing_upstream_requests_total{provider="SIMPSY",outcome="UPSTREAM_UNAUTHORIZED",status_class="4xx"} 1',
+      'billing_upstream_breaker_state{provider="DIGIDONAR"} 0',
+      'billing_upstream_in_flight{provider="SIMPSY"} 0',
+      'billing_dataloader_batch_size_count 1',
+      'billing_graphql_requests_total{operation="Accounts",error_code="UPSTREAM_PAYMENT_REQUIRED"} 1',
+    ]) {
+      expect(metrics.text).toContain(line);
+    }
+    expect(metrics.text).toContain('billing_upstream_request_duration_seconds_bucket');
+    expect(metrics.text).toContain('process_cpu_user_seconds_total');
+    for (const forbidden of ['acme-voice', 'lapsed-voice', '1408847', 'canary-ops', ...FORBIDDEN]) {
+      expect(metrics.text).not.toContain(forbidden);
+    }
+  });
+
+  test('one log line per request with its request id and codes; one debug line per upstream attempt', () => {
+    const lines = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = lines.find((line) => line.msg === 'graphql request' && line.requestId === 'req-42');
+    expect(requestLine).toMatchObject({
+      operationName: 'Accounts',
+      errorCodes: expect.arrayContaining(['UPSTREAM_PAYMENT_REQUIRED', 'UPSTREAM_UNAUTHORIZED']),
+    });
+    const attempts = lines.filter((line) => line.msg === 'upstream attempt');
+    expect(attempts).toContainEqual(
+      expect.objectContaining({ provider: 'SIMPSY', accountId: 'acme-voice', attempt: 1, outcome: 'ok', status: '200' }),
+    );
+    expect(attempts).toContainEqual(
+      expect.objectContaining({ provider: 'SIMPSY', accountId: 'lapsed-voice', outcome: 'UPSTREAM_PAYMENT_REQUIRED', status: '300' }),
+    );
+    const all = logs.join('\n');
+    // No upstream URL either: its path, or Simpsy's query string with the secret.
+    const upstreamPaths = ['/billing/details', 'profile_billing', 'secret='];
+    for (const forbidden of [...FORBIDDEN, ...harness.sandbox.accounts.flatMap((a) => [a.key, a.secret]), ...upstreamPaths]) {
+      expect(all).not.toContain(forbidden);
+    }
+  });
+
+  test('/healthz and /readyz answer 200 without Redis', async () => {
+    expect((await get('/healthz')).status).toBe(200);
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { redis: 'not configured' } });
+  });
+
+  test('/readyz is 503 while the configured Redis is unreachable; upstream outages do not count', async () => {
+    const port = await closedPort();
+    const noRedis = await startHarness({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, DIGIDONAR_BASE_URL: `http://127.0.0.1:${port}` } });
+    try {
+      const response = await request(noRedis.url.replace('/graphql', '/readyz'));
+      expect(response.statusCode).toBe(503);
+      expect(await response.body.json()).toMatchObject({ status: 'not ready', checks: { redis: 'unavailable' } });
+    } finally {
+      await noRedis.close();
+    }
+  });
+});
