@@ -1,3 +1,4 @@
+import { shutdownTracing } from './observability/tracing';
 import 'reflect-metadata';
 import type { Logger } from 'pino';
 import { loadAccountsFile } from './config/accounts-file';
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => resolved.sandbox?.close())
+      // Spans still batched go out before the exit.
+      .then(() => shutdownTracing())
       .then(() => {
         logger.info('stopped');
         process.exit(0);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Authorized, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import { loadReadable } from './account.load';
@@ -11,7 +11,8 @@ import { ProviderEnum } from './types/enums';
 // Resolvers are thin: every lookup goes through the per-request loader, never to HTTP.
 @Resolver(() => AccountType)
 export class AccountResolver {
-  @Authorized()
+  // No @Authorized() here: an anonymous caller gets UNAUTHENTICATED per account (loadReadable),
+  // not a failed list that would null the whole response.
   @Directive('@authenticated')
   @Query(() => AccountType, {
     nullable: true,
@@ -26,7 +27,6 @@ export class AccountResolver {
     return loadReadable(ctx, { provider, accountId });
   }
 
-  @Authorized()
   @Directive('@authenticated')
   @Query(() => [AccountType], {
     nullable: 'items',

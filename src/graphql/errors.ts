@@ -2,6 +2,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import type { GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { BillingError, ErrorCode } from '../domain/billing-error';
+import { limitCode } from './request-limits';
 
 /** Codes Apollo Server itself attaches to request-level errors; their messages are safe to show. */
 const APOLLO_CODES = new Set<string>([
@@ -37,7 +38,10 @@ export type InternalErrorSink = (error: unknown, formatted: GraphQLFormattedErro
 export function createErrorFormatter(onInternal: InternalErrorSink) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const { message, locations, path } = formatted;
+    const { locations, path } = formatted;
+    // No hints about the schema: graphql-js's "Did you mean …?" (enum values too), or the marker
+    // GraphQL Armor leaves where it hid one.
+    const message = formatted.message.replace(/ ?(Did you mean [^?]*|\[Suggestion hidden\])\?/g, '');
     if (original instanceof BillingError) {
       return {
         message: original.message,
@@ -51,9 +55,8 @@ export function createErrorFormatter(onInternal: InternalErrorSink) {
       const code = original instanceof AuthenticationError ? 'UNAUTHENTICATED' : 'FORBIDDEN';
       return { message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code } };
     }
-    // A request limit marks its validation error with its own code (see request-limits.ts).
-    const limit = formatted.extensions?.limit;
-    const code = typeof limit === 'string' ? limit : formatted.extensions?.code;
+    // A request limit is a parse or validation error; its own code says which (request-limits.ts).
+    const code = limitCode(message) ?? formatted.extensions?.code;
     if (typeof code === 'string' && (APOLLO_CODES.has(code) || OWN_CODES.has(code))) {
       const extra = formatted.extensions?.provider === undefined ? {} : {
         provider: formatted.extensions.provider,

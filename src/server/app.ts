@@ -24,7 +24,6 @@ import { logSecurityPosture } from './security/notices';
 import { routerSecretHook } from './security/router-secret';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLContext } from '../graphql/context';
 import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../graphql/cache-control';
 import { createErrorFormatter } from '../graphql/errors';
@@ -63,16 +62,10 @@ function requestLogPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<
       const requestId = request.http ? requestIdOf(request.http.headers) : null;
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, errors }) {
-          // These are the errors before formatting: a BillingError's code is on the original error.
-          const codes = [
-            ...new Set(
-              (errors ?? []).map((e) => {
-                const original = unwrapResolverError(e);
-                return original instanceof BillingError ? original.code : String(e.extensions?.code ?? ErrorCode.INTERNAL);
-              }),
-            ),
-          ];
+        async willSendResponse({ operationName, response }) {
+          // The codes as the client got them, after formatting.
+          const sent = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const codes = [...new Set(sent.map((e) => String(e.extensions?.code ?? ErrorCode.INTERNAL)))];
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           metrics.graphqlRequest(operationName, codes, durationMs);
           logger.info({ requestId, operationName: operationName ?? null, durationMs, errorCodes: codes }, 'graphql request');
@@ -125,6 +118,13 @@ function createSnapshotCache(config: AppConfig, logger: Logger): SnapshotCache {
 
 /** Builds the HTTP server, the GraphQL schema and the upstream clients from configuration. */
 export async function createApp({ config, accounts, logger }: AppOptions): Promise<BillingApp> {
+  const { security } = config;
+  if (security.jwt) {
+    const orphans = accounts.filter((entry) => !entry.tenant).map((entry) => `${entry.provider} ${entry.accountId}`);
+    if (orphans.length > 0) {
+      throw new ConfigError(`JWT auth is on, so every account needs a tenant; missing for: ${orphans.join(', ')}`);
+    }
+  }
   const registry = new AccountRegistry(accounts);
   // One pool connection per bulkhead slot: the bulkhead queues, the pool never has to.
   const transport = (settings: UpstreamSettings) => ({ ...settings, maxConnections: settings.maxConcurrency });
@@ -156,13 +156,6 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       ),
   });
 
-  const { security } = config;
-  if (security.jwt) {
-    const orphans = accounts.filter((entry) => !entry.tenant).map((entry) => `${entry.provider} ${entry.accountId}`);
-    if (orphans.length > 0) {
-      throw new ConfigError(`JWT auth is on, so every account needs a tenant; missing for: ${orphans.join(', ')}`);
-    }
-  }
   logSecurityPosture(config, logger);
   const verify = security.jwt ? createJwtVerifier(security.jwt) : null;
   const limits = requestLimitProtections(security.limits);
@@ -193,6 +186,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     stopOnTerminationSignals: false,
     introspection: security.introspection,
     validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     logger,
     formatError: createErrorFormatter((error) => {
       // Only unexpected errors land here; BillingErrors are expected and already carry their code.
