@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../domain/dates';
+import type { ResilienceSettings } from '../providers/resilience';
 import { ConfigError } from './config-error';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
-/** How to reach one provider, and how hard to try. */
-export interface UpstreamSettings {
+/**
+ * How to reach one provider, and how hard to try: the resilience policies' settings (deadline,
+ * retries, breaker, bulkhead) plus transport, zone and cache settings.
+ */
+export interface UpstreamSettings extends ResilienceSettings {
   /** Base URL without a trailing slash; may carry a path prefix (Simpsy's /api/v1). */
   readonly baseUrl: string;
   /** IANA zone in which the provider's zone-less date-times are read. */
@@ -15,22 +19,6 @@ export interface UpstreamSettings {
   readonly headersTimeoutMs: number;
   /** Per attempt: longest silence while the body arrives. */
   readonly bodyTimeoutMs: number;
-  /** Per call: every attempt, backoff and queueing included. */
-  readonly deadlineMs: number;
-  /** Retries after the first attempt, for transport errors, 5xx and 429 only. */
-  readonly maxRetries: number;
-  readonly retryBaseDelayMs: number;
-  readonly retryMaxDelayMs: number;
-  /** Share of failed calls in the window above which the breaker opens (0..1, exclusive). */
-  readonly breakerThreshold: number;
-  readonly breakerWindowMs: number;
-  /** Calls needed in a window before the breaker may open. */
-  readonly breakerMinCalls: number;
-  readonly breakerHalfOpenAfterMs: number;
-  /** Calls in flight at once (and pool connections). */
-  readonly maxConcurrency: number;
-  /** Calls waiting for a slot; beyond it a call fails fast. */
-  readonly maxQueue: number;
   readonly maxBodyBytes: number;
   /** How long a snapshot is served from the cache without asking the provider; 0 turns caching off. */
   readonly cacheTtlSeconds: number;

@@ -21,15 +21,21 @@ import type { UpstreamObserver } from './upstream-observer';
 
 /** How hard to try one provider, and how much of it to use at once. */
 export interface ResilienceSettings {
+  /** Per call: every attempt, backoff and queueing included. */
   readonly deadlineMs: number;
+  /** Retries after the first attempt, for transport errors, 5xx and 429 only. */
   readonly maxRetries: number;
   readonly retryBaseDelayMs: number;
   readonly retryMaxDelayMs: number;
+  /** Share of failed calls in the window above which the breaker opens (0..1, exclusive). */
   readonly breakerThreshold: number;
   readonly breakerWindowMs: number;
+  /** Calls needed in a window before the breaker may open. */
   readonly breakerMinCalls: number;
   readonly breakerHalfOpenAfterMs: number;
+  /** Calls in flight at once (and pool connections). */
   readonly maxConcurrency: number;
+  /** Calls waiting for a slot; beyond it a call fails fast. */
   readonly maxQueue: number;
 }
 
