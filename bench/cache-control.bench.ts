@@ -5,6 +5,7 @@ import 'reflect-metadata';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { parse } from 'graphql';
+import { loadConfig } from '../src/config/config';
 import type { AccountView } from '../src/domain/account';
 import type { GraphQLContext } from '../src/graphql/context';
 import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../src/graphql/cache-control';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       loaders: { account: observeLoads(loader as never, cachePolicy) },
       maxAccountsPerQuery: 100,
       cachePolicy,
+      now: new Date(), insights: loadConfig({}),
       access: { enforce: false, caller: ANONYMOUS, tenantOf: () => null },
     };
   };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { COIN_KINDS, type CoinKind } from '../domain/account';
+import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
+import { DEFAULT_VALIDITY_EXPIRING_SOON_DAYS } from '../domain/validity-status';
 import type { ResilienceSettings } from '../providers/resilience';
 import { ConfigError } from './config-error';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
@@ -49,6 +52,10 @@ export interface AppConfig {
   readonly sandboxLatencyMs: number;
   /** How long a SIGTERM waits for requests in flight before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /** Per coin kind: a balance is LOW at or below this percent of the purchased coins left. */
+  readonly coinLowThresholdPercent: Readonly<Record<CoinKind, number>>;
+  /** A validity expiring within this many calendar days is EXPIRING_SOON. */
+  readonly validityExpiringSoonDays: number;
 }
 
 const int = (min: number, max: number, fallback: number) =>
@@ -146,6 +153,32 @@ function upstreamNumbers(
   return result;
 }
 
+// Billing insights: `COIN_LOW_THRESHOLD_PERCENT` sets the LOW threshold of every coin kind and
+// `COIN_LOW_THRESHOLD_PERCENT_<KIND>` overrides one (e.g. `_SMS`); `VALIDITY_EXPIRING_SOON_DAYS`
+// sets the EXPIRING_SOON window.
+const percentSetting = z.coerce.number().min(0).max(100).default(DEFAULT_COIN_LOW_THRESHOLD_PERCENT);
+const expiringSoonDaysSetting = int(0, 3_650, DEFAULT_VALIDITY_EXPIRING_SOON_DAYS);
+
+function insightSettings(
+  env: Record<string, string>,
+  problems: string[],
+): Pick<AppConfig, 'coinLowThresholdPercent' | 'validityExpiringSoonDays'> {
+  const coinLowThresholdPercent = {} as Record<CoinKind, number>;
+  for (const kind of COIN_KINDS) {
+    const specific = `COIN_LOW_THRESHOLD_PERCENT_${kind}`;
+    const variable = env[specific] !== undefined ? specific : 'COIN_LOW_THRESHOLD_PERCENT';
+    const parsed = percentSetting.safeParse(env[variable]);
+    if (parsed.success) coinLowThresholdPercent[kind] = parsed.data;
+    else problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  }
+  const days = expiringSoonDaysSetting.safeParse(env.VALIDITY_EXPIRING_SOON_DAYS);
+  if (!days.success) problems.push(`VALIDITY_EXPIRING_SOON_DAYS: ${days.error.issues[0]?.message ?? 'invalid'}`);
+  return {
+    coinLowThresholdPercent: Object.freeze(coinLowThresholdPercent),
+    validityExpiringSoonDays: days.success ? days.data : DEFAULT_VALIDITY_EXPIRING_SOON_DAYS,
+  };
+}
+
 /** Reads and validates the process environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
@@ -159,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const digidonarNumbers = upstreamNumbers(present, 'DIGIDONAR', problems);
   const simpsyNumbers = upstreamNumbers(present, 'SIMPSY', problems);
+  const insights = insightSettings(present, problems);
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
@@ -177,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    ...insights,
     digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
     simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),
   });

@@ -1,4 +1,5 @@
 import type { AccountLoader } from '../accounts/account.loader';
+import type { AppConfig } from '../config/config';
 import type { Access } from './access';
 import type { ResponseCachePolicy } from './cache-control';
 
@@ -11,4 +12,8 @@ export interface GraphQLContext {
   readonly access: Access;
   /** Collects the freshness of every account served, for the Cache-Control header. */
   readonly cachePolicy: ResponseCachePolicy;
+  /** When this request started: every time-relative field of one response uses this one moment. */
+  readonly now: Date;
+  /** Thresholds of the computed insight fields (coin status, validity status). */
+  readonly insights: Pick<AppConfig, 'coinLowThresholdPercent' | 'validityExpiringSoonDays'>;
 }

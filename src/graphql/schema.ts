@@ -7,6 +7,9 @@ import { buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './access';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
+import { CoinBalanceResolver } from './coin-balance.resolver';
+import { MonthlyChargesResolver } from './monthly-charges.resolver';
+import { ValidityResolver } from './validity.resolver';
 import type { GraphQLContext } from './context';
 import { AccountType } from './types/account.type';
 
@@ -34,7 +37,7 @@ export async function buildBillingSchema(
 ): Promise<GraphQLSchema> {
   const authDirectives = options.authDirectives ?? true;
   const typeGraphQLSchema = await buildSchema({
-    resolvers: [AccountResolver],
+    resolvers: [AccountResolver, CoinBalanceResolver, ValidityResolver, MonthlyChargesResolver],
     orphanedTypes: [AccountType],
     validate: false,
     authChecker,

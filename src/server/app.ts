@@ -236,6 +236,9 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
           loaders: { account: observeLoads(createAccountLoader(service), cachePolicy) },
           maxAccountsPerQuery: config.maxAccountsPerQuery,
           cachePolicy,
+          // One request time for every field of the response; thresholds for the insight fields.
+          now: new Date(),
+          insights: config,
           access: {
             enforce: verify !== null,
             caller: (request as CallerRequest).caller ?? ANONYMOUS,

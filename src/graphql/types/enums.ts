@@ -83,3 +83,55 @@ registerEnumType(StorageUnitEnum, {
     TB: { description: 'Terabytes.' },
   },
 });
+
+/** How a coin balance stands. */
+export enum CoinStatusEnum {
+  OK = 'OK',
+  LOW = 'LOW',
+  EXHAUSTED = 'EXHAUSTED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(CoinStatusEnum, {
+  name: 'CoinStatus',
+  description: 'How a coin balance stands, from its purchased and available counts.',
+  valuesConfig: {
+    OK: { description: 'More coins left than the low threshold of that coin kind.' },
+    LOW: { description: "Coins left, but at or below the coin kind's low threshold (percent of purchased)." },
+    EXHAUSTED: { description: 'No coins available (available is 0 or less).' },
+    UNKNOWN: { description: 'Cannot be computed: available unknown, or purchased unknown or 0 with coins left.' },
+  },
+});
+
+/** Where a service term stands. */
+export enum ValidityStatusEnum {
+  ACTIVE = 'ACTIVE',
+  EXPIRING_SOON = 'EXPIRING_SOON',
+  EXPIRED = 'EXPIRED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(ValidityStatusEnum, {
+  name: 'ValidityStatus',
+  description: 'Where the service term stands at the time of the request.',
+  valuesConfig: {
+    ACTIVE: { description: 'Expires after the expiring-soon window.' },
+    EXPIRING_SOON: { description: 'Not expired yet, but expires within the expiring-soon window (calendar days).' },
+    EXPIRED: { description: 'The expiry instant is at or before the time of the request.' },
+    UNKNOWN: { description: 'There is no readable expiry.' },
+  },
+});
+
+/** Whether a monthly bill adds up. */
+export enum ReconciliationStatusEnum {
+  MATCHES = 'MATCHES',
+  MISMATCH = 'MISMATCH',
+  UNCHECKABLE = 'UNCHECKABLE',
+}
+registerEnumType(ReconciliationStatusEnum, {
+  name: 'ReconciliationStatus',
+  description: "Whether a monthly bill's line items add up to the provider's stated total.",
+  valuesConfig: {
+    MATCHES: { description: 'They agree exactly, to the cent.' },
+    MISMATCH: { description: 'They differ, by any amount (one cent included) or in currency.' },
+    UNCHECKABLE: { description: 'A total, an amount or a currency is unknown.' },
+  },
+});
