@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       maxAccountsPerQuery: 100,
       cachePolicy,
       now: new Date(), insights: loadConfig({}),
-      access: { enforce: false, caller: ANONYMOUS, tenantOf: () => null },
+      access: { enforce: false, caller: ANONYMOUS, tenantOf: () => null, accounts: () => [] },
     };
   };
   const variants = {

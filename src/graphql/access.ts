@@ -19,6 +19,20 @@ export interface Access {
   readonly caller: Caller;
   /** The tenant owning an account: null when it has none, undefined when the account is unknown. */
   readonly tenantOf: (key: AccountKey) => string | null | undefined;
+  /** Every configured account. */
+  readonly accounts: () => readonly AccountKey[];
+}
+
+/** The configured accounts this caller may read (all, when access is not enforced). */
+export function readableAccounts(access: Access): AccountKey[] {
+  if (!access.enforce) return [...access.accounts()];
+  if (!access.caller.authenticated) {
+    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+  return access.accounts().filter((key) => {
+    const tenant = access.tenantOf(key);
+    return typeof tenant === 'string' && access.caller.tenants.has(tenant);
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { GraphQLError, isObjectType, parse, visit, type DocumentNode, type Graph
 import { ErrorCode } from '../domain/billing-error';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './access';
+import { BillingOverviewResolver } from './billing-overview.resolver';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
 import { CoinBalanceResolver } from './coin-balance.resolver';
@@ -37,7 +38,7 @@ export async function buildBillingSchema(
 ): Promise<GraphQLSchema> {
   const authDirectives = options.authDirectives ?? true;
   const typeGraphQLSchema = await buildSchema({
-    resolvers: [AccountResolver, CoinBalanceResolver, ValidityResolver, MonthlyChargesResolver],
+    resolvers: [AccountResolver, CoinBalanceResolver, ValidityResolver, MonthlyChargesResolver, BillingOverviewResolver],
     orphanedTypes: [AccountType],
     validate: false,
     authChecker,

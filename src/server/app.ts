@@ -243,6 +243,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
             enforce: verify !== null,
             caller: (request as CallerRequest).caller ?? ANONYMOUS,
             tenantOf: (key) => service.tenantOf(key),
+            accounts: () => registry.list(),
           },
         };
       },

@@ -135,3 +135,29 @@ registerEnumType(ReconciliationStatusEnum, {
     UNCHECKABLE: { description: 'A total, an amount or a currency is unknown.' },
   },
 });
+
+/** Why an account needs attention. */
+export enum AttentionReasonEnum {
+  UNAVAILABLE = 'UNAVAILABLE',
+  PAYMENT_FAILED = 'PAYMENT_FAILED',
+  EXPIRED = 'EXPIRED',
+  BALANCE_EXHAUSTED = 'BALANCE_EXHAUSTED',
+  RECONCILIATION_MISMATCH = 'RECONCILIATION_MISMATCH',
+  EXPIRING_SOON = 'EXPIRING_SOON',
+  BALANCE_LOW = 'BALANCE_LOW',
+  STALE_DATA = 'STALE_DATA',
+}
+registerEnumType(AttentionReasonEnum, {
+  name: 'AttentionReason',
+  description: 'Why an account needs someone to look at it. Listed most urgent first.',
+  valuesConfig: {
+    UNAVAILABLE: { description: 'Its billing could not be read (see the error code).' },
+    PAYMENT_FAILED: { description: 'The provider reports a failed payment.' },
+    EXPIRED: { description: 'Its service validity has ended.' },
+    BALANCE_EXHAUSTED: { description: 'Some coin balance is at or below zero.' },
+    RECONCILIATION_MISMATCH: { description: "The monthly line items do not add up to the provider's total." },
+    EXPIRING_SOON: { description: 'Its validity ends within the configured window.' },
+    BALANCE_LOW: { description: 'Some coin balance is at or below its low threshold.' },
+    STALE_DATA: { description: 'The latest refresh failed; older data is shown.' },
+  },
+});
