@@ -1,0 +1,130 @@
+// Writes BENCHMARKS.md and bench/p50-latency.svg from the results of bench/run.mjs.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const f = (v, d = 1) => (v == null || Number.isNaN(v) ? 'n/a' : Number(v).toFixed(d));
+const ratio = (a, b) => (a == null || b == null || b === 0 ? 'n/a' : `${(a / b).toFixed(2)}x`);
+
+/** The naive subgraph has no cache: warm rows compare against its cold run of the same shape. */
+function naiveFor(results, row) {
+  if (row.runs.naive) return row.runs.naive;
+  return results.find((r) => !r.cache && r.n === row.n && r.duplicates === row.duplicates && r.connections === row.connections)?.runs.naive;
+}
+
+function svg(results) {
+  const pick = (cache) => results.filter((r) => r.cache === cache && !r.duplicates && r.connections === 1);
+  const series = [
+    { name: 'this subgraph (cold)', color: '#1f77b4', points: pick(false).map((r) => [r.n, r.runs.subgraph.p50Ms]) },
+    { name: 'naive Apollo (no cache)', color: '#d62728', points: pick(false).map((r) => [r.n, r.runs.naive?.p50Ms]) },
+    { name: 'floor (fan-out only)', color: '#2ca02c', points: pick(false).map((r) => [r.n, r.runs.floor.p50Ms]) },
+    { name: 'this subgraph (warm)', color: '#9467bd', points: pick(true).map((r) => [r.n, r.runs.subgraph.p50Ms]) },
+  ].map((s) => ({ ...s, points: s.points.filter(([, y]) => y != null && y > 0) }));
+  const W = 640, H = 400, L = 70, R = 200, T = 40, B = 50;
+  const all = series.flatMap((s) => s.points.map(([, y]) => y));
+  const yMin = Math.max(0.1, 10 ** Math.floor(Math.log10(Math.min(...all))));
+  const yMax = 10 ** Math.ceil(Math.log10(Math.max(...all)));
+  const xs = [1, 50, 500];
+  const x = (n) => L + ((Math.log10(n) - 0) / Math.log10(500)) * (W - L - R);
+  const y = (v) => T + (1 - (Math.log10(v) - Math.log10(yMin)) / (Math.log10(yMax) - Math.log10(yMin))) * (H - T - B);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${L}" y="22" font-size="14">p50 latency vs N representations (1 connection, no duplicates, log-log)</text>`,
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`,
+    `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+    `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">N (representations per request)</text>`,
+    `<text x="16" y="${(T + H - B) / 2}" transform="rotate(-90 16 ${(T + H - B) / 2})" text-anchor="middle">p50 latency (ms)</text>`,
+  ];
+  for (const n of xs) parts.push(`<line x1="${x(n)}" y1="${H - B}" x2="${x(n)}" y2="${H - B + 5}" stroke="black"/><text x="${x(n)}" y="${H - B + 18}" text-anchor="middle">${n}</text>`);
+  for (let v = yMin; v <= yMax; v *= 10)
+    parts.push(`<line x1="${L}" y1="${y(v)}" x2="${W - R}" y2="${y(v)}" stroke="#ddd"/><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
+  series.forEach((s, i) => {
+    if (s.points.length) {
+      parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map(([n, v]) => `${x(n).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
+      for (const [n, v] of s.points) parts.push(`<circle cx="${x(n).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3" fill="${s.color}"/>`);
+    }
+    const ly = T + 10 + i * 20;
+    parts.push(`<line x1="${W - R + 15}" y1="${ly}" x2="${W - R + 35}" y2="${ly}" stroke="${s.color}" stroke-width="2"/><text x="${W - R + 40}" y="${ly + 4}">${s.name}</text>`);
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+export function writeReport(root, machine, results) {
+  const lines = [];
+  lines.push('# Benchmarks', '');
+  lines.push(
+    `Machine: ${machine.nproc} cores (\`nproc\`), ${machine.cpu}, Node ${machine.node}. Date: ${machine.date}.`,
+    `Command: \`npm run bench\` (upstream latency ${machine.latencyMs} ms, ${machine.durationSeconds} s per run, ` +
+      `${machine.upstreamConnections} upstream connections per provider for every target). The whole run took ${machine.totalSeconds.toFixed(0)} s.`,
+    '',
+    'Everything runs on this one machine: autocannon and the driver, the fake upstreams (their own process),',
+    'and the server under test (its own process). Numbers are for comparing the targets with each other in',
+    'the same run, not absolute capacity. Raw results: `bench/results.json`.',
+    '',
+    '## What is measured',
+    '',
+    '- **subgraph**: `node dist/main.js` after `npm run build`, with an accounts file of 500 accounts (250 per provider),',
+    '  `LOG_LEVEL=warn`, `NODE_ENV=production`; cold = `UPSTREAM_CACHE_TTL_SECONDS=0`, warm = default TTLs, every account',
+    `  loaded once before each warm scenario. Set beyond the defaults: \`MAX_ACCOUNTS_PER_QUERY=500\`,`,
+    `  \`UPSTREAM_MAX_CONCURRENCY=${machine.upstreamConnections}\`, \`UPSTREAM_MAX_QUEUE=100000\` (the defaults refuse N=500, and 32 x N=50 overflows the queue).`,
+    '- **floor**: a node:http server that makes the same upstream calls with undici (one per distinct account, all at once)',
+    '  and answers the subgraph\'s own response bytes; warm, it answers without upstream calls.',
+    '- **naive**: SDL-first `@apollo/subgraph` + `@apollo/server`, one upstream call per resolved field, no DataLoader,',
+    '  no cache. It has no warm mode: warm rows compare against its cold run of the same shape.',
+    '- **stock**: the same SDL-first Apollo subgraph over in-memory snapshots (the framework\'s own cost); warm only.',
+    '- Each request: `_entities` with N representations alternating Digidonar and Simpsy; "2x dup" = N representations',
+    '  over N/2 distinct accounts, each twice. Query fields: provider, accountId, profile, coins, plan, monthlyTotal.',
+    '- upstream/req = calls counted by the fakes during the run / 2xx responses; CPU = utime+stime of the server process',
+    '  (/proc/<pid>/stat) / responses; "1 request alone" = calls counted for one request sent with nothing else in flight',
+    '  (under load, overlapping requests for the same account can share a call, and calls of requests still in flight at the',
+    '  end of a run are counted against completed ones); RSS = peak VmRSS sampled every 50 ms during the run.',
+    '',
+    '## This subgraph',
+    '',
+    '| scenario | distinct/req | upstream, 1 request alone | upstream/req under load | p50 ms | p99 ms | req/s | peak RSS MB | CPU ms/req | resp bytes | check |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const r of results) {
+    const s = r.runs.subgraph;
+    lines.push(`| ${r.scenario} | ${s.distinctPerRequest} | ${s.upstreamSingleRequest} | ${f(s.upstreamPerRequest, 2)} | ${f(s.p50Ms, 0)} | ${f(s.p99Ms, 0)} | ${f(s.reqPerSec)} | ${f(s.peakRssMb, 0)} | ${f(s.cpuMsPerRequest, 2)} | ${r.responseBytes} | ${s.verified}${s.non2xx ? `, ${s.non2xx} non-2xx` : ''}${s.errors ? `, ${s.errors} errors` : ''} |`);
+  }
+  lines.push(
+    '',
+    '## Side by side',
+    '',
+    'Ratios: p50 = subgraph / other (lower is better for the subgraph); req/s = subgraph / other (higher is better).',
+    '',
+    '| scenario | floor p50 / req/s | p50 vs floor | naive p50 / req/s / upstream (1 request alone) | req/s vs naive | stock p50 / req/s | req/s vs stock | peak RSS MB (floor / naive / stock) | CPU ms/req (floor / naive / stock) |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const r of results) {
+    const s = r.runs.subgraph;
+    const fl = r.runs.floor;
+    const nv = naiveFor(results, r);
+    const st = r.runs.stock;
+    const naiveCell = nv ? `${f(nv.p50Ms, 0)} / ${f(nv.reqPerSec)} / ${nv.upstreamSingleRequest}${r.cache ? ' (cold)' : ''}${nv.verified !== 'ok' ? ` [${nv.verified}]` : ''}` : 'n/a';
+    lines.push(
+      `| ${r.scenario} | ${f(fl.p50Ms, 0)} / ${f(fl.reqPerSec)} | ${ratio(s.p50Ms, fl.p50Ms)} | ${naiveCell} | ${ratio(s.reqPerSec, nv?.reqPerSec)} | ${st ? `${f(st.p50Ms, 0)} / ${f(st.reqPerSec)}` : '—'} | ${st ? ratio(s.reqPerSec, st.reqPerSec) : '—'} | ${f(fl.peakRssMb, 0)} / ${nv && !r.cache ? f(nv.peakRssMb, 0) : '—'} / ${st ? f(st.peakRssMb, 0) : '—'} | ${f(fl.cpuMsPerRequest, 2)} / ${nv && !r.cache ? f(nv.cpuMsPerRequest, 2) : '—'} / ${st ? f(st.cpuMsPerRequest, 2) : '—'} |`,
+    );
+  }
+  const cold50 = results.filter((r) => !r.cache && r.n === 50);
+  const warm500 = results.filter((r) => r.cache && r.n === 500);
+  const exact = results.filter((r) => !r.cache).every((r) => r.runs.subgraph.upstreamSingleRequest === r.runs.subgraph.distinctPerRequest);
+  lines.push(
+    '',
+    '## Targets (reported, not asserted)',
+    '',
+    `- Upstream calls per request = distinct accounts, exactly (cold rows): **${exact ? 'met' : 'not met'}** ` +
+      `(${results.filter((r) => !r.cache).map((r) => `${r.scenario}: ${r.runs.subgraph.upstreamSingleRequest} alone, ${f(r.runs.subgraph.upstreamPerRequest, 2)}/req under load, vs ${r.runs.subgraph.distinctPerRequest} distinct`).join('; ')}).`,
+    `- Cold N=50 p50 within 1.25x of the floor: ${cold50.map((r) => `${r.scenario}: ${ratio(r.runs.subgraph.p50Ms, r.runs.floor.p50Ms)} (${(r.runs.subgraph.p50Ms ?? Infinity) <= 1.25 * r.runs.floor.p50Ms ? 'met' : 'not met'})`).join('; ')}.`,
+    `- Warm N=500 req/s >= 1.0x stock: ${warm500.map((r) => `${r.scenario}: ${ratio(r.runs.subgraph.reqPerSec, r.runs.stock?.reqPerSec)} (${r.runs.subgraph.reqPerSec >= (r.runs.stock?.reqPerSec ?? Infinity) ? 'met' : 'not met'})`).join('; ')}.`,
+    '',
+    '## p50 latency against N',
+    '',
+    '![p50 latency against N](bench/p50-latency.svg)',
+    '',
+  );
+  writeFileSync(join(root, 'BENCHMARKS.md'), `${lines.join('\n')}`);
+  writeFileSync(join(root, 'bench/p50-latency.svg'), svg(results));
+}
