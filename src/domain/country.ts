@@ -9,6 +9,20 @@ registerLocale(english);
  * ignoring case, extra whitespace and diacritics; aliases are the library's ("UK", "USA").
  */
 export function countryCodeFromName(name: string | null | undefined): string | null {
+  if (name == null) return null;
+  // Providers repeat a handful of names; the library's lookup normalizes every name it knows each time.
+  const known = memo.get(name);
+  if (known !== undefined) return known;
+  const code = lookup(name);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(name, code);
+  return code;
+}
+
+const MEMO_LIMIT = 1_000;
+const memo = new Map<string, string | null>();
+
+function lookup(name: string): string | null {
   const normalized = name?.trim().replace(/\s+/g, ' ') ?? '';
   if (normalized === '') return null;
   const upper = normalized.toUpperCase();

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 
 import type { ProviderDate, ProviderTimestamp } from './account';
 
@@ -14,13 +14,28 @@ export function isValidTimeZone(zone: string): boolean {
   return IANAZone.isValidZone(zone);
 }
 
+// Zones are few (one per provider) and validating one builds an Intl formatter: keep them.
+const zones = new Map<string, IANAZone | null>();
+
+function zoneNamed(name: string): IANAZone | null {
+  let zone = zones.get(name);
+  if (zone === undefined) {
+    zone = isValidTimeZone(name) ? IANAZone.create(name) : null;
+    zones.set(name, zone);
+  }
+  return zone;
+}
+
 /** Wall-clock fields as milliseconds if they were UTC, or null when they name no real calendar time. */
 function wallClockMillis(fields: readonly (string | undefined)[]): number | null {
-  const [year, month, day, hour = 0, minute = 0, second = 0] = fields.map((f) => Number(f ?? 0));
-  const wall = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: 'utc' });
-  // Luxon accepts hour 24 as the next midnight; a provider sending it is sending garbage.
-  const exact = wall.isValid && wall.hour === hour && wall.day === day;
-  return exact ? wall.toMillis() : null;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = fields.map((f) => Number(f ?? 0));
+  // Hour 24 would roll over to the next midnight; a provider sending it is sending garbage.
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 2018-02-30 over to March: a day that moved is a day that does not exist.
+  const date = new Date(millis);
+  const exact = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return exact ? millis : null;
 }
 
 /**
@@ -43,11 +58,11 @@ function instantOf(wallMillis: number, zone: IANAZone): number {
  * included, give a null instant. Throws on an unknown zone, which is a configuration bug.
  */
 export function parseProviderTimestamp(raw: string, timeZone: string): ProviderTimestamp {
-  if (!isValidTimeZone(timeZone)) throw new Error(`Unknown time zone: ${timeZone}`);
+  const zone = zoneNamed(timeZone);
+  if (zone === null) throw new Error(`Unknown time zone: ${timeZone}`);
   const match = TIMESTAMP.exec(raw.trim());
   const wall = match === null ? null : wallClockMillis(match.slice(1));
-  const instant =
-    wall === null ? null : DateTime.fromMillis(instantOf(wall, IANAZone.create(timeZone)), { zone: 'utc' }).toISO();
+  const instant = wall === null ? null : new Date(instantOf(wall, zone)).toISOString();
   return { instant, timeZone, raw };
 }
 

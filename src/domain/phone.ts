@@ -20,6 +20,21 @@ function supportedCountry(country: string | undefined): CountryCode | undefined 
  * the country falls back to the (supported) default country. Never throws.
  */
 export function parsePhoneNumber(raw: string, defaultCountry?: string): PhoneNumber {
+  // An account's numbers come back on every refresh, and full-metadata validation is the
+  // costly part of normalizing an account: remember recent answers (results are immutable).
+  const key = `${defaultCountry ?? ''}|${raw}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const parsed = parse(raw, defaultCountry);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, parsed);
+  return parsed;
+}
+
+const MEMO_LIMIT = 20_000;
+const memo = new Map<string, PhoneNumber>();
+
+function parse(raw: string, defaultCountry?: string): PhoneNumber {
   const fallback = supportedCountry(defaultCountry);
   const unknown: PhoneNumber = { raw, e164: null, country: fallback ?? null };
   if (MASK.test(raw)) return unknown;
