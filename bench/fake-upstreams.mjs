@@ -1,7 +1,8 @@
 // Fake Digidonar and Simpsy upstreams for the benchmark, modelled on test/support/fault-upstream.ts:
 // node:http on 127.0.0.1, one account per key, a fixed latency per answer, and call counters.
-// Run as a child process: prints one JSON line {digidonarBaseUrl, simpsyBaseUrl, controlUrl} on stdout.
-// Control (on the Digidonar port): GET /__stats -> {digidonar, simpsy, unknown}, POST /__reset.
+// Run as a child process with BENCH_TARGETS=a,b,...: one pair of servers per target; prints one JSON line
+// {targets: {a: {digidonarBaseUrl, simpsyBaseUrl}, ...}, controlUrl} on stdout.
+// Control: GET /__stats?target=a -> {digidonar, simpsy, unknown}, POST /__reset?target=a.
 import { createServer } from 'node:http';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -51,9 +52,8 @@ export function successBody(provider, accountId) {
   };
 }
 
-function main() {
-  const byKey = new Map(benchAccounts().map((a) => [a.key, a]));
-  const bodies = new Map(benchAccounts().map((a) => [a.key, Buffer.from(JSON.stringify(successBody(a.provider, a.accountId)))]));
+/** One Digidonar and one Simpsy server, counting the calls they answer. */
+function startPair(byKey, bodies, onReady) {
   const counts = { digidonar: 0, simpsy: 0, unknown: 0 };
   const answer = (res, status, body) =>
     setTimeout(() => {
@@ -65,11 +65,6 @@ function main() {
 
   const digidonar = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path === '/__stats') return res.end(JSON.stringify(counts));
-    if (path === '/__reset') {
-      counts.digidonar = counts.simpsy = counts.unknown = 0;
-      return res.end('{}');
-    }
     req.resume();
     req.once('end', () => {
       const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(req.headers.authorization ?? '');
@@ -105,12 +100,53 @@ function main() {
   const ready = () => {
     listening += 1;
     if (listening < 2) return;
-    const d = `http://127.0.0.1:${digidonar.address().port}`;
-    const s = `http://127.0.0.1:${simpsy.address().port}`;
-    process.stdout.write(`${JSON.stringify({ digidonarBaseUrl: d, simpsyBaseUrl: `${s}/api/v1`, controlUrl: d, latencyMs })}\n`);
+    onReady({
+      digidonarBaseUrl: `http://127.0.0.1:${digidonar.address().port}`,
+      simpsyBaseUrl: `http://127.0.0.1:${simpsy.address().port}/api/v1`,
+    });
   };
   digidonar.listen(0, '127.0.0.1', ready);
   simpsy.listen(0, '127.0.0.1', ready);
+  return counts;
+}
+
+function main() {
+  const byKey = new Map(benchAccounts().map((a) => [a.key, a]));
+  const bodies = new Map(benchAccounts().map((a) => [a.key, Buffer.from(JSON.stringify(successBody(a.provider, a.accountId)))]));
+  // Each target gets its own pair of servers, so calls a target still makes after its run
+  // (requests the load generator abandoned) are never counted against another target.
+  const targets = (process.env.BENCH_TARGETS ?? 'default').split(',');
+  const counts = {};
+  const urls = {};
+  const control = createServer((req, res) => {
+    const [path, query] = (req.url ?? '').split('?');
+    const target = new URLSearchParams(query ?? '').get('target');
+    if (!counts[target]) {
+      res.writeHead(404);
+      return res.end('unknown target');
+    }
+    if (path === '/__stats') return res.end(JSON.stringify(counts[target]));
+    if (path === '/__reset') {
+      counts[target].digidonar = counts[target].simpsy = counts[target].unknown = 0;
+      return res.end('{}');
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  let pending = targets.length + 1;
+  const done = () => {
+    pending -= 1;
+    if (pending > 0) return;
+    const controlUrl = `http://127.0.0.1:${control.address().port}`;
+    process.stdout.write(`${JSON.stringify({ targets: urls, controlUrl, latencyMs })}\n`);
+  };
+  for (const target of targets) {
+    counts[target] = startPair(byKey, bodies, (u) => {
+      urls[target] = u;
+      done();
+    });
+  }
+  control.listen(0, '127.0.0.1', done);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -173,21 +173,47 @@ export class AccountService {
   }
 }
 
+// Per cached snapshot object (the in-memory cache hands out the same one on every hit): its
+// parsed fetchedAt, and the last fresh view built from it. A view is read-only once built, so
+// requests within the same second share it instead of copying the snapshot every time.
+interface Derived {
+  readonly fetchedAtMs: number;
+  fresh?: AccountView;
+}
+const derived = new WeakMap<AccountSnapshot, Derived>();
+
+function derive(snapshot: AccountSnapshot): Derived {
+  let known = derived.get(snapshot);
+  if (known === undefined) {
+    known = { fetchedAtMs: Date.parse(snapshot.fetchedAt) };
+    derived.set(snapshot, known);
+  }
+  return known;
+}
+
 function ageSeconds(snapshot: AccountSnapshot): number {
-  return Math.max(0, (Date.now() - Date.parse(snapshot.fetchedAt)) / 1000);
+  return Math.max(0, (Date.now() - derive(snapshot).fetchedAtMs) / 1000);
 }
 
 function view(snapshot: AccountSnapshot, policy: CachePolicy, refreshError: BillingError | null): AccountView {
-  return {
+  const age = Math.floor(ageSeconds(snapshot));
+  const known = derive(snapshot);
+  const reusable = refreshError === null ? known.fresh : undefined;
+  if (reusable && reusable.freshness.ageSeconds === age && reusable.freshness.maxAgeSeconds === policy.ttlSeconds) {
+    return reusable;
+  }
+  const built: AccountView = {
     ...snapshot,
     freshness: {
       fetchedAt: snapshot.fetchedAt,
-      ageSeconds: Math.floor(ageSeconds(snapshot)),
+      ageSeconds: age,
       maxAgeSeconds: policy.ttlSeconds,
       stale: refreshError !== null,
       refreshError: refreshError && { code: refreshError.code, message: refreshError.message },
     },
   };
+  if (refreshError === null) known.fresh = built;
+  return built;
 }
 
 function toError(error: unknown): Error {

@@ -38,17 +38,40 @@ function wallClockMillis(fields: readonly (string | undefined)[]): number | null
   return exact ? millis : null;
 }
 
+// Reading an offset formats a date through Intl, the dominant cost of mapping a body. Offsets
+// change at most a few times a year, so one is kept per zone and UTC day once both ends of the
+// day agree (a day with a transition is computed every time). Bounded: a full map starts over.
+const OFFSET_DAYS_KEPT = 50_000;
+const offsetsByDay = new Map<IANAZone, Map<number, number>>();
+
+/** The zone's UTC offset in minutes at an instant, as luxon gives it. */
+function offsetAt(zone: IANAZone, instant: number): number {
+  let days = offsetsByDay.get(zone);
+  if (days === undefined) {
+    days = new Map();
+    offsetsByDay.set(zone, days);
+  }
+  const day = Math.floor(instant / DAY_MS);
+  const known = days.get(day);
+  if (known !== undefined) return known;
+  const first = zone.offset(day * DAY_MS);
+  if (first !== zone.offset((day + 1) * DAY_MS - 1)) return zone.offset(instant);
+  if (days.size >= OFFSET_DAYS_KEPT) days.clear();
+  days.set(day, first);
+  return first;
+}
+
 /**
  * The instant of a wall-clock time in a zone, resolving DST like Temporal's "compatible"
  * (and java.time): a repeated time takes its first occurrence, a skipped time moves forward
  * by the gap. Luxon alone would pick the later occurrence of a repeated time.
  */
 function instantOf(wallMillis: number, zone: IANAZone): number {
-  const before = zone.offset(wallMillis - DAY_MS);
-  const after = zone.offset(wallMillis + DAY_MS);
+  const before = offsetAt(zone, wallMillis - DAY_MS);
+  const after = offsetAt(zone, wallMillis + DAY_MS);
   const candidates = [...new Set([before, after])]
     .map((offset) => wallMillis - offset * MINUTE_MS)
-    .filter((instant) => zone.offset(instant) * MINUTE_MS === wallMillis - instant);
+    .filter((instant) => offsetAt(zone, instant) * MINUTE_MS === wallMillis - instant);
   return candidates.length > 0 ? Math.min(...candidates) : wallMillis - before * MINUTE_MS;
 }
 

@@ -86,7 +86,9 @@ export function withResilience(
   observer: UpstreamObserver = {},
 ): ResilientProvider {
   const name = providerDisplayName(inner.provider);
-  const deadline = timeout(settings.deadlineMs, TimeoutStrategy.Aggressive);
+  // abortOnReturn off: aborting a finished call's signal builds a DOMException and fires listeners
+  // nobody needs (the request is done) on every call; a profile showed it as a measurable share.
+  const deadline = timeout(settings.deadlineMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   const breaker = circuitBreaker(handleWhen(isProviderFailure), {
     halfOpenAfter: settings.breakerHalfOpenAfterMs,
     breaker: new SamplingBreaker({

@@ -108,7 +108,7 @@ export class UpstreamHttp {
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     if (ok && !TEXTUAL.test(contentType.split(';')[0]?.trim() ?? '')) {
       // A success that is not text (an image, a download) is never a billing body: don't read it.
-      response.body.destroy();
+      abandon(response.body);
       throw this.error(ErrorCode.UPSTREAM_BAD_RESPONSE, call.accountId, 'sent a body that is not text');
     }
 
@@ -117,7 +117,7 @@ export class UpstreamHttp {
       text = await response.body.text();
     } catch (error) {
       // undici discards a connection whose body failed, so a broken socket is never reused.
-      response.body.destroy();
+      abandon(response.body);
       throw this.#transportError(call.accountId, error, 'body');
     }
     return {
@@ -223,4 +223,13 @@ function decodeJson(text: string, contentType: string): { json: unknown; notJson
   if (type.includes('json')) return { json: undefined, notJson: 'JSON that is not an object' };
   const shown = /^[a-z0-9.+-]{1,40}\/[a-z0-9.+-]{1,60}$/.test(type) ? `a ${type} body` : 'a body of unknown type';
   return { json: undefined, notJson: `${shown} instead of JSON` };
+}
+
+/**
+ * Destroys a body nobody will read. undici then emits an abort error on it; with no listener
+ * that error would crash the process, and the call has already failed with a clear code.
+ */
+function abandon(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {});
+  body.destroy();
 }

@@ -59,11 +59,15 @@ export class Metrics {
     labelNames: ['provider'] as const,
     registers: [this.registry],
   });
+  // One lookup per account per request is the hottest metric: tallied in plain numbers and
+  // handed to prom-client at scrape time, instead of hashing labels on every lookup.
+  readonly #cacheTally = new Map<string, { provider: Provider; result: string; count: number }>();
   readonly #cache = new Counter({
     name: 'billing_cache_lookups_total',
     help: 'Snapshot cache lookups: hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
     labelNames: ['provider', 'result'] as const,
     registers: [this.registry],
+    collect: () => this.#flushCacheTally(),
   });
   readonly #batches = new Histogram({
     name: 'billing_dataloader_batch_size',
@@ -124,7 +128,18 @@ export class Metrics {
 
   /** Counts one cache lookup. */
   cacheLookup(provider: Provider, result: string): void {
-    this.#cache.inc({ provider, result });
+    const key = `${provider}:${result}`;
+    const tally = this.#cacheTally.get(key);
+    if (tally) tally.count += 1;
+    else this.#cacheTally.set(key, { provider, result, count: 1 });
+  }
+
+  #flushCacheTally(): void {
+    for (const tally of this.#cacheTally.values()) {
+      if (tally.count === 0) continue;
+      this.#cache.inc({ provider: tally.provider, result: tally.result }, tally.count);
+      tally.count = 0;
+    }
   }
 
   /** Records one DataLoader batch. */

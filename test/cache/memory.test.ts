@@ -115,6 +115,18 @@ describe('snapshot cache', () => {
     expect(digi?.freshness.fetchedAt).toBe(first.data.accounts[0]?.freshness.fetchedAt);
     // The least remaining freshness of the response: Digidonar's 60 s minus the age.
     expect(second.cacheControl).toMatch(/^private, max-age=(5[0-9])$/);
+
+    // Lookups are tallied between scrapes: a second scrape must not count them again.
+    const scrape = async () => (await request(new URL('/metrics', app.url)).then((r) => r.body.text()));
+    const lookups = ['DIGIDONAR', 'SIMPSY'].flatMap((provider) => [
+      `billing_cache_lookups_total{provider="${provider}",result="miss"} 1`,
+      `billing_cache_lookups_total{provider="${provider}",result="hit"} 1`,
+    ]);
+    for (const text of [await scrape(), await scrape()]) {
+      for (const line of lookups) expect(text).toContain(line);
+    }
+    await freshness(app, [DIGI[0]!]);
+    expect(await scrape()).toContain('billing_cache_lookups_total{provider="DIGIDONAR",result="hit"} 2');
   });
 
   test('after the TTL the provider is asked again', async () => {

@@ -18,8 +18,7 @@ import { ValidityType } from './validity.type';
 // Provider-specific parts are nullable: a Digidonar account has no plan, a Simpsy account no coins.
 @Directive('@key(fields: "provider accountId")')
 @Directive('@authenticated')
-@ObjectType('Account', {
-  description:
+@ObjectType('Account', { simpleResolvers: true, description:
     'A telephony account billed by one provider, with its billing data normalized. Keyed by provider and accountId, so any subgraph can reference it.',
 })
 export class AccountType implements AccountView {
@@ -68,6 +67,9 @@ export class AccountType implements AccountView {
   @Authorized(PAYMENT_SCOPE)
   @Directive(`@requiresScopes(scopes: [["${PAYMENT_SCOPE}"]])`)
   @Field(() => PaymentMethodType, {
+    // Every type uses plain property reads (simpleResolvers), which skip TypeGraphQL's
+    // middleware and so @Authorized: this field must keep its wrapper (test/graphql/schema-auth.test.ts).
+    simple: false,
     nullable: true,
     description: `How the account pays, with the card masked (Simpsy). Needs the ${PAYMENT_SCOPE} scope when auth is on.`,
   })

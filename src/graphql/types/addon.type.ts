@@ -4,7 +4,7 @@ import { AddonKindEnum } from './enums';
 import { MoneyType } from './money.type';
 import { StorageSizeType } from './storage-size.type';
 
-@ObjectType('Addon', { description: 'A priced add-on on top of the plan. DIDs are listed apart, on Account.dids.' })
+@ObjectType('Addon', { simpleResolvers: true, description: 'A priced add-on on top of the plan. DIDs are listed apart, on Account.dids.' })
 export class AddonType implements Addon {
   @Field(() => AddonKindEnum, { description: 'What the add-on adds.' })
   kind!: AddonKindEnum;

@@ -3,7 +3,7 @@ import { AccountType } from './account.type';
 import { AttentionReasonEnum, ProviderEnum } from './enums';
 import { MoneyType } from './money.type';
 
-@ObjectType('AccountProblem', { description: 'Why an account could not be read.' })
+@ObjectType('AccountProblem', { simpleResolvers: true, description: 'Why an account could not be read.' })
 export class AccountProblemType {
   @Field(() => String, { description: 'The error code, as on a GraphQL error (e.g. UPSTREAM_TIMEOUT).' })
   code!: string;
@@ -12,7 +12,7 @@ export class AccountProblemType {
   message!: string;
 }
 
-@ObjectType('AccountOverview', { description: 'One account in the billing overview, with what needs attention.' })
+@ObjectType('AccountOverview', { simpleResolvers: true, description: 'One account in the billing overview, with what needs attention.' })
 export class AccountOverviewType {
   @Field(() => ProviderEnum, { description: 'The provider that bills the account.' })
   provider!: ProviderEnum;
@@ -30,8 +30,7 @@ export class AccountOverviewType {
   attention!: AttentionReasonEnum[];
 }
 
-@ObjectType('BillingOverview', {
-  description: "Every account the caller may see, across both providers, the ones needing attention first.",
+@ObjectType('BillingOverview', { simpleResolvers: true, description: "Every account the caller may see, across both providers, the ones needing attention first.",
 })
 export class BillingOverviewType {
   @Field(() => [AccountOverviewType], { description: 'Accounts needing attention first (most urgent reason first), then the rest.' })

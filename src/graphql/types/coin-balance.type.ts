@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { CoinBalance } from '../../domain/account';
 import { CoinKindEnum } from './enums';
 
-@ObjectType('CoinBalance', { description: 'Prepaid coins of one kind: how many were bought, are left and were used.' })
+@ObjectType('CoinBalance', { simpleResolvers: true, description: 'Prepaid coins of one kind: how many were bought, are left and were used.' })
 export class CoinBalanceType implements CoinBalance {
   @Field(() => CoinKindEnum, { description: 'What these coins pay for.' })
   kind!: CoinKindEnum;

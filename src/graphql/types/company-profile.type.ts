@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { CompanyProfile } from '../../domain/account';
 import { PhoneNumberType } from './phone-number.type';
 
-@ObjectType('CompanyProfile', { description: 'The company and administrator on record with the provider.' })
+@ObjectType('CompanyProfile', { simpleResolvers: true, description: 'The company and administrator on record with the provider.' })
 export class CompanyProfileType implements CompanyProfile {
   @Field(() => String, { nullable: true, description: 'The company name.' })
   companyName!: string | null;

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { Did } from '../../domain/account';
 import { MoneyType } from './money.type';
 
-@ObjectType('Did', { description: 'A phone number allocated to an account: a DID (direct inward dialling) number or a desk phone.' })
+@ObjectType('Did', { simpleResolvers: true, description: 'A phone number allocated to an account: a DID (direct inward dialling) number or a desk phone.' })
 export class DidType implements Did {
   @Field(() => String, { description: 'The number exactly as the provider sent it.' })
   raw!: string;

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { Money } from '../../domain/account';
 import { DecimalScalar } from './scalars';
 
-@ObjectType('Money', { description: 'An exact amount of money as the provider stated it, with its currency.' })
+@ObjectType('Money', { simpleResolvers: true, description: 'An exact amount of money as the provider stated it, with its currency.' })
 export class MoneyType implements Money {
   @Field(() => DecimalScalar, {
     nullable: true,

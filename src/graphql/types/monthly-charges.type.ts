@@ -3,7 +3,7 @@ import type { ChargeLineItem, MonthlyCharges } from '../../domain/account';
 import { ChargeKindEnum } from './enums';
 import { MoneyType } from './money.type';
 
-@ObjectType('ChargeLineItem', { description: 'One line of a monthly bill.' })
+@ObjectType('ChargeLineItem', { simpleResolvers: true, description: 'One line of a monthly bill.' })
 export class ChargeLineItemType implements ChargeLineItem {
   @Field(() => ChargeKindEnum, { description: 'What the line is for.' })
   kind!: ChargeKindEnum;
@@ -15,8 +15,7 @@ export class ChargeLineItemType implements ChargeLineItem {
   amount!: MoneyType;
 }
 
-@ObjectType('MonthlyCharges', {
-  description: "The monthly bill as line items (plan, each add-on, each DID), their sum, and whether it matches the provider's stated total.",
+@ObjectType('MonthlyCharges', { simpleResolvers: true, description: "The monthly bill as line items (plan, each add-on, each DID), their sum, and whether it matches the provider's stated total.",
 })
 export class MonthlyChargesType implements MonthlyCharges {
   @Field(() => [ChargeLineItemType], { description: 'The plan, each add-on and each DID, in that order.' })

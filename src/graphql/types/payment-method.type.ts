@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { PaymentMethod } from '../../domain/account';
 
-@ObjectType('PaymentMethod', { description: 'How the account pays. The card number is never shown unmasked.' })
+@ObjectType('PaymentMethod', { simpleResolvers: true, description: 'How the account pays. The card number is never shown unmasked.' })
 export class PaymentMethodType implements PaymentMethod {
   @Field(() => String, { nullable: true, description: 'The payment method as the provider names it, e.g. "Visa".' })
   type!: string | null;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { PhoneNumber } from '../../domain/account';
 
-@ObjectType('PhoneNumber', { description: 'A phone number as the provider sent it, with its E.164 form when one can be derived.' })
+@ObjectType('PhoneNumber', { simpleResolvers: true, description: 'A phone number as the provider sent it, with its E.164 form when one can be derived.' })
 export class PhoneNumberType implements PhoneNumber {
   @Field(() => String, { description: 'The number exactly as the provider sent it (it may be masked or in national form).' })
   raw!: string;

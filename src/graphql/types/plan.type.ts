@@ -3,7 +3,7 @@ import type { Plan } from '../../domain/account';
 import { MoneyType } from './money.type';
 import { StorageSizeType } from './storage-size.type';
 
-@ObjectType('Plan', { description: 'The subscription plan of a call-centre account.' })
+@ObjectType('Plan', { simpleResolvers: true, description: 'The subscription plan of a call-centre account.' })
 export class PlanType implements Plan {
   @Field(() => String, { nullable: true, description: 'The plan name, e.g. "Small-Medium Enterprise".' })
   name!: string | null;

@@ -3,7 +3,7 @@ import type { StorageSize } from '../../domain/account';
 import { StorageUnitEnum } from './enums';
 import { DecimalScalar } from './scalars';
 
-@ObjectType('StorageSize', { description: 'A storage size such as "3GB".' })
+@ObjectType('StorageSize', { simpleResolvers: true, description: 'A storage size such as "3GB".' })
 export class StorageSizeType implements StorageSize {
   @Field(() => String, { description: 'The size exactly as the provider sent it, e.g. "3GB".' })
   raw!: string;

@@ -2,7 +2,7 @@ import { Field, ObjectType } from 'type-graphql';
 import type { ProviderDate, ProviderTimestamp } from '../../domain/account';
 import { DateTimeScalar, LocalDateScalar } from './scalars';
 
-@ObjectType('ProviderTimestamp', { description: "A provider date-time that has no zone, read in the provider's zone." })
+@ObjectType('ProviderTimestamp', { simpleResolvers: true, description: "A provider date-time that has no zone, read in the provider's zone." })
 export class ProviderTimestampType implements ProviderTimestamp {
   @Field(() => DateTimeScalar, { nullable: true, description: 'The instant, in UTC; null when the provider value is not a valid date-time.' })
   instant!: string | null;
@@ -14,7 +14,7 @@ export class ProviderTimestampType implements ProviderTimestamp {
   raw!: string;
 }
 
-@ObjectType('ProviderDate', { description: 'A calendar date from the provider: no time, no zone.' })
+@ObjectType('ProviderDate', { simpleResolvers: true, description: 'A calendar date from the provider: no time, no zone.' })
 export class ProviderDateType implements ProviderDate {
   @Field(() => LocalDateScalar, { nullable: true, description: 'The date as YYYY-MM-DD; null when the provider value is not a valid date.' })
   date!: string | null;

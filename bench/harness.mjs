@@ -1,0 +1,191 @@
+// Pieces shared by bench/run.mjs and bench/profile.mjs: child processes, the fake upstreams,
+// the targets under test, request bodies and /proc sampling.
+import { spawn, execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchAccounts } from './fake-upstreams.mjs';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ACCOUNTS = 500;
+const started = Date.now();
+export const log = (...args) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s]`, ...args);
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account {
+  provider accountId profile { companyName } coins { kind purchased available used } plan { name } monthlyTotal { amount currency } } } }`;
+
+// ------------------------------------------------------------------ processes
+const children = new Set();
+export function startProcess(name, args, env) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d).length > 20_000 && (stderr = stderr.slice(-10_000)));
+  child.once('exit', (code, signal) => {
+    children.delete(child);
+    if (!child.stopping) log(`${name} exited unexpectedly (${code ?? signal}):\n${stderr.slice(-3000)}`);
+  });
+  return child;
+}
+export async function stopProcess(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  child.stopping = true;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitReady(url, child) {
+  for (let i = 0; i < 300; i += 1) {
+    if (child.exitCode !== null) throw new Error(`process for ${url} exited`);
+    try {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      if (res.status < 500) return;
+    } catch {}
+    await sleep(100);
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+// ------------------------------------------------------------------ /proc sampling
+const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
+export function cpuMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS; // utime + stime
+}
+export function statusKb(pid, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
+}
+
+// ------------------------------------------------------------------ upstream fakes
+/** The fake upstreams in their own process, one pair of servers (and counters) per target kind. */
+export async function startFakes(latencyMs, kinds) {
+  const child = startProcess('fake upstreams', ['bench/fake-upstreams.mjs'], {
+    BENCH_LATENCY_MS: String(latencyMs),
+    BENCH_ACCOUNTS: String(ACCOUNTS),
+    BENCH_TARGETS: kinds.join(','),
+  });
+  const line = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    child.once('exit', () => reject(new Error('fakes exited')));
+  });
+  const info = JSON.parse(line);
+  return {
+    ...info,
+    child,
+    async stats(kind) {
+      return (await fetch(`${info.controlUrl}/__stats?target=${kind}`)).json();
+    },
+    async reset(kind) {
+      await fetch(`${info.controlUrl}/__reset?target=${kind}`, { method: 'POST' });
+    },
+    /** Waits until a target makes no more upstream calls (work it still does for abandoned requests). */
+    async drain(kind, maxMs = 30_000) {
+      let last = -1;
+      for (const until = Date.now() + maxMs; Date.now() < until; ) {
+        const s = await this.stats(kind);
+        const total = s.digidonar + s.simpsy + s.unknown;
+        if (total === last) return true;
+        last = total;
+        await sleep(250);
+      }
+      return false;
+    },
+  };
+}
+
+// ------------------------------------------------------------------ targets
+/** Starts one target: the subgraph as users run it, the floor, or an SDL-first Apollo subgraph (naive, stock). */
+export async function startTarget(kind, fakes, accountsFile, { cache, upstreamConnections, nodeArgs = [] }) {
+  const port = await freePort();
+  const upstream = fakes.targets[kind];
+  const common = {
+    ACCOUNTS_FILE: accountsFile,
+    DIGIDONAR_BASE_URL: upstream.digidonarBaseUrl,
+    SIMPSY_BASE_URL: upstream.simpsyBaseUrl,
+    PORT: String(port),
+    NODE_ENV: 'production',
+    UPSTREAM_CONNECTIONS: String(upstreamConnections),
+  };
+  let child;
+  if (kind === 'subgraph' || kind === 'baseline') {
+    // baseline: an earlier build of the subgraph (bench/baseline.sh), for before/after in one run.
+    const main = kind === 'baseline' ? 'bench/baseline/dist/main.js' : 'dist/main.js';
+    child = startProcess(kind, [...nodeArgs, main], {
+      ...common,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true',
+      // The defaults (100 accounts per query, 16 calls in flight and 100 queued per provider)
+      // refuse N=500 and 32 x 50; these are the documented knobs, set as an operator would.
+      MAX_ACCOUNTS_PER_QUERY: String(ACCOUNTS),
+      UPSTREAM_MAX_CONCURRENCY: String(upstreamConnections),
+      UPSTREAM_MAX_QUEUE: '100000',
+      ...(cache ? {} : { UPSTREAM_CACHE_TTL_SECONDS: '0' }),
+    });
+  } else if (kind === 'floor') {
+    child = startProcess(kind, [...nodeArgs, 'bench/floor.mjs'], common);
+  } else {
+    child = startProcess(kind, [...nodeArgs, 'bench/apollo-subgraph.mjs'], { ...common, MODE: kind });
+  }
+  const url = `http://127.0.0.1:${port}/${kind === 'floor' ? '' : 'graphql'}`;
+  if (kind === 'floor') {
+    for (let i = 0; i < 100; i += 1) {
+      try {
+        await fetch(url, { method: 'POST', body: 'x' });
+        break;
+      } catch {
+        await sleep(100);
+      }
+    }
+  } else {
+    await waitReady(url, child);
+  }
+  return { kind, url, child, pid: child.pid };
+}
+
+// ------------------------------------------------------------------ requests
+export const accounts = benchAccounts(ACCOUNTS);
+
+/** N representations alternating providers; with duplicates, N/2 distinct accounts each sent twice. */
+export function representations(n, duplicates) {
+  const distinct = duplicates ? Math.ceil(n / 2) : n;
+  const picked = accounts.slice(0, distinct);
+  const reps = [];
+  for (let i = 0; i < n; i += 1) {
+    const a = picked[duplicates ? Math.floor(i / 2) : i];
+    reps.push({ __typename: 'Account', provider: a.provider, accountId: a.accountId });
+  }
+  return { reps, distinct };
+}
+
+export function entitiesBody(n, duplicates) {
+  return JSON.stringify({ query: QUERY, variables: { r: representations(n, duplicates).reps } });
+}
+
+export async function post(url, body) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: res.status, text: await res.text() };
+}
