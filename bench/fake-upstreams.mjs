@@ -54,7 +54,13 @@ export function successBody(provider, accountId) {
 
 /** One Digidonar and one Simpsy server, counting the calls they answer. */
 function startPair(byKey, bodies, onReady) {
-  const counts = { digidonar: 0, simpsy: 0, unknown: 0 };
+  // firstAt/lastAt: when the first and last call since the reset arrived (ms, for the send spread).
+  const counts = { digidonar: 0, simpsy: 0, unknown: 0, firstAt: 0, lastAt: 0 };
+  const arrived = () => {
+    const now = performance.now();
+    if (!counts.firstAt) counts.firstAt = now;
+    counts.lastAt = now;
+  };
   const answer = (res, status, body) =>
     setTimeout(() => {
       if (res.destroyed) return;
@@ -64,6 +70,7 @@ function startPair(byKey, bodies, onReady) {
   const unauthorized = Buffer.from('{"status":"401","type":"error","message":"Invalid credentials"}');
 
   const digidonar = createServer((req, res) => {
+    arrived();
     const path = (req.url ?? '').split('?')[0];
     req.resume();
     req.once('end', () => {
@@ -80,6 +87,7 @@ function startPair(byKey, bodies, onReady) {
     });
   });
   const simpsy = createServer((req, res) => {
+    arrived();
     req.resume();
     req.once('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -127,7 +135,7 @@ function main() {
     }
     if (path === '/__stats') return res.end(JSON.stringify(counts[target]));
     if (path === '/__reset') {
-      counts[target].digidonar = counts[target].simpsy = counts[target].unknown = 0;
+      Object.assign(counts[target], { digidonar: 0, simpsy: 0, unknown: 0, firstAt: 0, lastAt: 0 });
       return res.end('{}');
     }
     res.writeHead(404);

@@ -118,7 +118,7 @@ export async function startFakes(latencyMs, kinds) {
 
 // ------------------------------------------------------------------ targets
 /** Starts one target: the subgraph as users run it, the floor, or an SDL-first Apollo subgraph (naive, stock). */
-export async function startTarget(kind, fakes, accountsFile, { cache, upstreamConnections, nodeArgs = [] }) {
+export async function startTarget(kind, fakes, accountsFile, { cache, upstreamConnections, nodeArgs = [], env = {} }) {
   const port = await freePort();
   const upstream = fakes.targets[kind];
   const common = {
@@ -144,6 +144,7 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
       UPSTREAM_MAX_CONCURRENCY: String(upstreamConnections),
       UPSTREAM_MAX_QUEUE: '100000',
       ...(cache ? {} : { UPSTREAM_CACHE_TTL_SECONDS: '0' }),
+      ...env,
     });
   } else if (kind === 'floor') {
     child = startProcess(kind, [...nodeArgs, 'bench/floor.mjs'], common);

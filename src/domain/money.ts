@@ -63,11 +63,27 @@ function ungroup(number: string): string | null {
 
 const NOT_MONEY = (raw: string): Money => ({ amount: null, currency: null, raw });
 
+// Providers repeat the same few amounts (plan prices, per-agent prices, DID fees) across accounts
+// and refreshes; parsing one exactly is most of the cost of normalizing a body. Results are frozen
+// and shared. Bounded: a full memo starts over.
+const MEMO_LIMIT = 10_000;
+const parsed = new Map<string, Money>();
+
 /**
  * Reads a provider amount such as "$1,234.50" exactly; when the number is unreadable both
  * amount and currency are null, so a non-null currency always comes with an amount.
  */
 export function parseMoney(raw: string): Money {
+  let money = parsed.get(raw);
+  if (money === undefined) {
+    money = Object.freeze(parseMoneyOnce(raw));
+    if (parsed.size >= MEMO_LIMIT) parsed.clear();
+    parsed.set(raw, money);
+  }
+  return money;
+}
+
+function parseMoneyOnce(raw: string): Money {
   const match = MONEY_SHAPE.exec(raw.trim());
   if (match === null) return NOT_MONEY(raw);
   let prefix = (match[1] ?? '').trim();

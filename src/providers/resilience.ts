@@ -100,8 +100,8 @@ export function withResilience(
   const compartment = bulkhead(settings.maxConcurrency, settings.maxQueue);
   breaker.onStateChange((state) => observer.breakerStateChanged?.(inner.provider, BREAKER_STATES[state]));
 
-  /** One attempt, timed and reported. */
-  const attempt = async (account: AccountEntry, number: number, signal: AbortSignal) => {
+  /** One attempt, timed and reported; a failure carries its call's give-up time for the retry policy. */
+  const attempt = async (account: AccountEntry, number: number, signal: AbortSignal, giveUpAt: number) => {
     const started = performance.now();
     try {
       const snapshot = await inner.fetchSnapshot(account, signal);
@@ -123,6 +123,7 @@ export function withResilience(
         status: error instanceof BillingError ? (error.details.upstreamStatus ?? null) : null,
         durationMs: performance.now() - started,
       });
+      if (error instanceof BillingError) giveUpTimes.set(error, giveUpAt);
       throw error;
     }
   };
@@ -162,20 +163,25 @@ export function withResilience(
     return error;
   };
 
+  // One retry policy per provider (building one per call showed in profiles); the deadline of the
+  // call an error belongs to travels with the error. A Retry-After that ends past that deadline is
+  // not worth waiting for: fail now, clearly.
+  const giveUpTimes = new WeakMap<BillingError, number>();
+  const retries = retry(
+    handleWhen((error) => {
+      if (!isRetryable(error)) return false;
+      const giveUpAt = giveUpTimes.get(error as BillingError) ?? 0;
+      const asked = (error as BillingError).retryAfterMs ?? 0;
+      return Date.now() + asked < giveUpAt;
+    }),
+    { maxAttempts: settings.maxRetries, backoff },
+  );
+  retries.onRetry(({ delay }) => observer.retry?.(inner.provider, delay));
+
   return {
     provider: inner.provider,
     async fetchSnapshot(account, signal) {
       const giveUpAt = Date.now() + settings.deadlineMs;
-      // A Retry-After that ends past the deadline is not worth waiting for: fail now, clearly.
-      const retries = retry(
-        handleWhen((error) => {
-          if (!isRetryable(error)) return false;
-          const asked = (error as BillingError).retryAfterMs ?? 0;
-          return Date.now() + asked < giveUpAt;
-        }),
-        { maxAttempts: settings.maxRetries, backoff },
-      );
-      retries.onRetry(({ delay }) => observer.retry?.(inner.provider, delay));
       let attempts = 0;
       try {
         return await deadline.execute(
@@ -186,7 +192,7 @@ export function withResilience(
                   // attemptSignal, not the breaker's: a call that waited behind a half-open probe is
                   // run again by cockatiel without any signal, and must still be cut by the deadline.
                   () =>
-                    compartment.execute(({ signal: slotSignal }) => attempt(account, ++attempts, slotSignal), attemptSignal),
+                    compartment.execute(({ signal: slotSignal }) => attempt(account, ++attempts, slotSignal, giveUpAt), attemptSignal),
                   attemptSignal,
                 ),
               callSignal,
