@@ -1,5 +1,6 @@
 import type { AccountSnapshot } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
+import type { InvoiceList } from '../domain/invoice';
 import type { Provider } from '../domain/provider';
 
 /** What the account service needs from a provider: one account's snapshot, or a BillingError. */
@@ -7,6 +8,11 @@ export interface ProviderClient {
   readonly provider: Provider;
   /** Fetches and normalizes one account; rejects with a BillingError on any failure. */
   fetchSnapshot(account: AccountEntry, signal?: AbortSignal): Promise<AccountSnapshot>;
+  /**
+   * Fetches one account's invoices, newest first; rejects with a BillingError on any failure.
+   * Optional: a provider without an invoice API (Digidonar) leaves it out.
+   */
+  fetchInvoices?(account: AccountEntry, signal?: AbortSignal): Promise<InvoiceList>;
   /** Releases connections. */
   close(): Promise<void>;
 }

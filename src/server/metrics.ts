@@ -36,14 +36,14 @@ export class Metrics {
 
   readonly #upstreamRequests = new Counter({
     name: 'billing_upstream_requests_total',
-    help: 'Upstream attempts by provider, outcome (ok or error code) and status class.',
-    labelNames: ['provider', 'outcome', 'status_class'] as const,
+    help: 'Upstream attempts by provider, endpoint (snapshot or invoices), outcome (ok or error code) and status class.',
+    labelNames: ['provider', 'endpoint', 'outcome', 'status_class'] as const,
     registers: [this.registry],
   });
   readonly #upstreamDuration = new Histogram({
     name: 'billing_upstream_request_duration_seconds',
-    help: 'Duration of one upstream attempt.',
-    labelNames: ['provider', 'outcome'] as const,
+    help: 'Duration of one upstream attempt, by provider, endpoint (snapshot or invoices) and outcome.',
+    labelNames: ['provider', 'endpoint', 'outcome'] as const,
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
     registers: [this.registry],
   });
@@ -61,8 +61,8 @@ export class Metrics {
   });
   readonly #cache = new Counter({
     name: 'billing_cache_lookups_total',
-    help: 'Snapshot cache lookups: hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
-    labelNames: ['provider', 'result'] as const,
+    help: 'Snapshot cache lookups, by resource (account or invoices): hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
+    labelNames: ['provider', 'resource', 'result'] as const,
     registers: [this.registry],
   });
   readonly #batches = new Histogram({
@@ -113,8 +113,9 @@ export class Metrics {
   upstreamObserver(onAttempt?: (attempt: UpstreamAttempt) => void): UpstreamObserver {
     return {
       attempt: (a) => {
-        this.#upstreamRequests.inc({ provider: a.provider, outcome: a.outcome, status_class: statusClass(a.status) });
-        this.#upstreamDuration.observe({ provider: a.provider, outcome: a.outcome }, a.durationMs / 1000);
+        const { provider, endpoint, outcome } = a;
+        this.#upstreamRequests.inc({ provider, endpoint, outcome, status_class: statusClass(a.status) });
+        this.#upstreamDuration.observe({ provider, endpoint, outcome }, a.durationMs / 1000);
         onAttempt?.(a);
       },
       retry: (provider) => this.#retries.inc({ provider }),
@@ -122,9 +123,9 @@ export class Metrics {
     };
   }
 
-  /** Counts one cache lookup. */
-  cacheLookup(provider: Provider, result: string): void {
-    this.#cache.inc({ provider, result });
+  /** Counts one cache lookup of an account snapshot or an invoice list. */
+  cacheLookup(provider: Provider, result: string, resource: string): void {
+    this.#cache.inc({ provider, resource, result });
   }
 
   /** Records one DataLoader batch. */
