@@ -9,7 +9,7 @@ import { BillingOverviewResolver } from './billing-overview.resolver';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
 import { CoinBalanceResolver } from './coin-balance.resolver';
-import { AccountInvoicesResolver } from './invoices.resolver';
+import { AccountInvoicesResolver } from './account-invoices.resolver';
 import { MonthlyChargesResolver } from './monthly-charges.resolver';
 import { ValidityResolver } from './validity.resolver';
 import type { GraphQLContext } from './context';

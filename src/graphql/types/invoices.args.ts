@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { DEFAULT_INVOICES_PER_PAGE, MAX_INVOICES_PER_PAGE } from '../invoice-page';
+import { DEFAULT_INVOICES_PER_PAGE, MAX_INVOICES_PER_PAGE } from '../invoice.connection';
 
 @ArgsType()
 export class InvoicesArgs {

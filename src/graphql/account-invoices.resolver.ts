@@ -2,7 +2,7 @@ import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { AccountView } from '../domain/account';
 import { assertCanRead } from './access';
 import type { GraphQLContext } from './context';
-import { MAX_INVOICES_PER_PAGE, cursorInvoiceId, invoicePage, pageSize } from './invoice-page';
+import { MAX_INVOICES_PER_PAGE, cursorInvoiceId, invoicePage, pageSize } from './invoice.connection';
 import { AccountType } from './types/account.type';
 import { InvoiceConnectionType } from './types/invoice-connection.type';
 import { InvoicesArgs } from './types/invoices.args';
