@@ -3,7 +3,7 @@ import type { AccountEntry } from '../domain/account-entry';
 import type { InvoiceList } from '../domain/invoice';
 import type { Provider } from '../domain/provider';
 
-/** What the account service needs from a provider: one account's snapshot, or a BillingError. */
+/** What the account service needs from a provider: one account's snapshot (and its invoices, where the provider lists them), or a BillingError. */
 export interface ProviderClient {
   readonly provider: Provider;
   /** Fetches and normalizes one account; rejects with a BillingError on any failure. */
