@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const cachePolicy = new ResponseCachePolicy();
     const loader = { load: async (key: { provider: string; accountId: string }) => data.get(`${key.provider}:${key.accountId}`)! };
     return {
-      loaders: { account: observeLoads(loader as never, cachePolicy) },
+      loaders: { account: observeLoads(loader as never, cachePolicy), invoices: { load: async () => null } },
       maxAccountsPerQuery: 100,
       cachePolicy,
       now: new Date(), insights: loadConfig({}),

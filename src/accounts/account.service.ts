@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountSnapshot, AccountView } from '../domain/account';
+import type { AccountSnapshot, AccountView, Freshness } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
+import type { InvoiceList, InvoiceListView } from '../domain/invoice';
 import type { AccountKey, Provider } from '../domain/provider';
 import type { ProviderClient } from '../providers/provider-client';
 import type { AccountRegistry } from './account-registry';
 import { credentialFingerprint } from './credential-fingerprint';
-import type { SnapshotCache } from './snapshot-cache';
+import type { Cacheable, SnapshotCache } from './snapshot-cache';
 
 /** How long one provider's snapshots stay fresh, and how long they may be served stale. */
 export interface CachePolicy {
@@ -22,10 +23,10 @@ export interface AccountServiceOptions {
   readonly clients: readonly ProviderClient[];
   readonly cache: SnapshotCache;
   readonly policies: Readonly<Record<Provider, CachePolicy>>;
-  /** Told when an older snapshot is served because a refresh failed. */
-  readonly onStale?: (key: AccountKey, error: BillingError) => void;
+  /** Told when an older snapshot (or invoice list) is served because a refresh failed. */
+  readonly onStale?: (key: AccountKey, error: BillingError, resource: CachedResource) => void;
   /** Told how each cache lookup went: a fresh hit, a miss, stale data served, or a peer's fresh result. */
-  readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer') => void;
+  readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer', resource: CachedResource) => void;
   /** Told the size of every DataLoader batch. */
   readonly onBatch?: (size: number) => void;
 }
@@ -41,8 +42,28 @@ const TRANSIENT = new Set<string>([
 
 const PEER_POLL_MS = 25;
 
+/** What is cached per account: its snapshot, or its invoice list (under keys of its own). */
+export type CachedResource = 'account' | 'invoices';
+
+/** One kind of cached value: what it is called, and how to fetch it. */
+interface CachedKind<T extends Cacheable> {
+  readonly resource: CachedResource;
+  fetch(client: ProviderClient, entry: AccountEntry): Promise<T>;
+}
+
+const SNAPSHOTS: CachedKind<AccountSnapshot> = { resource: 'account', fetch: (client, entry) => client.fetchSnapshot(entry) };
+
+const INVOICES: CachedKind<InvoiceList> = {
+  resource: 'invoices',
+  fetch(client, entry) {
+    // loadInvoices only comes here for a provider that has invoices.
+    if (!client.fetchInvoices) return Promise.reject(new Error(`${client.provider} lists no invoices`));
+    return client.fetchInvoices(entry);
+  },
+};
+
 /**
- * Turns (provider, accountId) into a snapshot, paying for each upstream call once: a cache
+ * Turns (provider, accountId) into a snapshot, or its invoice list, paying for each upstream call once: a cache
  * shared by requests (and, with Redis, by instances), one in-flight call per account in this
  * process, and a lease so that instances sharing Redis do not refresh the same account at once.
  */
@@ -55,6 +76,7 @@ export class AccountService {
   readonly #onCache: AccountServiceOptions['onCache'];
   readonly #onBatch: AccountServiceOptions['onBatch'];
   readonly #inflight = new Map<string, Promise<AccountView>>();
+  readonly #inflightInvoices = new Map<string, Promise<InvoiceListView>>();
   readonly #fingerprints = new WeakMap<AccountEntry, string>();
 
   constructor(options: AccountServiceOptions) {
@@ -82,10 +104,35 @@ export class AccountService {
     const cacheKey = `${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`;
     let pending = this.#inflight.get(cacheKey);
     if (!pending) {
-      pending = this.#resolve(entry, client, cacheKey).finally(() => this.#inflight.delete(cacheKey));
+      pending = this.#resolve(entry, client, cacheKey, SNAPSHOTS).finally(() => this.#inflight.delete(cacheKey));
       this.#inflight.set(cacheKey, pending);
     }
     return pending;
+  }
+
+  /**
+   * One account's invoices, newest first, under the same rules as load(): the provider's cache
+   * TTL (keys of their own), one call in flight per account, stale-if-error, refresh leases.
+   * Null for a provider without invoices (Digidonar): no upstream call, no error.
+   */
+  loadInvoices(key: AccountKey): Promise<InvoiceListView | null> {
+    const entry = this.#registry.get(key);
+    const client = this.#clients.get(key.provider);
+    if (!entry || !client) return Promise.reject(notConfigured(key));
+    if (!client.fetchInvoices) return Promise.resolve(null);
+    // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
+    const cacheKey = `invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`;
+    let pending = this.#inflightInvoices.get(cacheKey);
+    if (!pending) {
+      pending = this.#resolve(entry, client, cacheKey, INVOICES).finally(() => this.#inflightInvoices.delete(cacheKey));
+      this.#inflightInvoices.set(cacheKey, pending);
+    }
+    return pending;
+  }
+
+  /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
+  async loadInvoicesMany(keys: readonly AccountKey[]): Promise<Array<InvoiceListView | null | Error>> {
+    return Promise.all(keys.map((key) => this.loadInvoices(key).catch((error: unknown) => toError(error))));
   }
 
   /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
@@ -109,29 +156,35 @@ export class AccountService {
     await this.#cache.close();
   }
 
-  async #resolve(entry: AccountEntry, client: ProviderClient, cacheKey: string): Promise<AccountView> {
+  async #resolve<T extends Cacheable>(
+    entry: AccountEntry,
+    client: ProviderClient,
+    cacheKey: string,
+    kind: CachedKind<T>,
+  ): Promise<Served<T>> {
     const policy = this.#policies[entry.provider];
-    if (policy.ttlSeconds === 0) return view(await client.fetchSnapshot(entry), policy, null);
+    if (policy.ttlSeconds === 0) return view(await kind.fetch(client, entry), policy, null);
 
     const { provider } = entry;
-    const cached = await this.#cache.get(cacheKey);
+    const { resource } = kind;
+    const cached = await this.#cache.get<T>(cacheKey);
     if (cached && ageSeconds(cached) < policy.ttlSeconds) {
-      this.#onCache?.(provider, 'hit');
+      this.#onCache?.(provider, 'hit', resource);
       return view(cached, policy, null);
     }
-    this.#onCache?.(provider, 'miss');
+    this.#onCache?.(provider, 'miss', resource);
 
     const leased = await this.#cache.lease(cacheKey, policy.deadlineMs);
     if (!leased) {
       // Another instance is asking the provider right now: its answer will be in the cache.
-      const shared = await this.#awaitPeer(cacheKey, policy);
+      const shared = await this.#awaitPeer<T>(cacheKey, policy);
       if (shared) {
-        this.#onCache?.(provider, 'peer');
+        this.#onCache?.(provider, 'peer', resource);
         return view(shared, policy, null);
       }
     }
     try {
-      const fresh = await client.fetchSnapshot(entry);
+      const fresh = await kind.fetch(client, entry);
       await this.#cache.set(cacheKey, fresh, Math.max(policy.ttlSeconds, policy.staleMaxAgeSeconds));
       return view(fresh, policy, null);
     } catch (error) {
@@ -141,8 +194,8 @@ export class AccountService {
         TRANSIENT.has(error.code) &&
         ageSeconds(cached) <= policy.staleMaxAgeSeconds
       ) {
-        this.#onStale?.(entry, error);
-        this.#onCache?.(provider, 'stale');
+        this.#onStale?.(entry, error, resource);
+        this.#onCache?.(provider, 'stale', resource);
         return view(cached, policy, error);
       }
       throw error;
@@ -152,11 +205,11 @@ export class AccountService {
   }
 
   /** Waits for a peer's fresh snapshot while it holds the lease; undefined when it gave up or took too long. */
-  async #awaitPeer(cacheKey: string, policy: CachePolicy): Promise<AccountSnapshot | undefined> {
+  async #awaitPeer<T extends Cacheable>(cacheKey: string, policy: CachePolicy): Promise<T | undefined> {
     const giveUpAt = Date.now() + policy.deadlineMs;
     while (Date.now() < giveUpAt) {
       await sleep(PEER_POLL_MS);
-      const [snapshot, held] = await Promise.all([this.#cache.get(cacheKey), this.#cache.leaseHeld(cacheKey)]);
+      const [snapshot, held] = await Promise.all([this.#cache.get<T>(cacheKey), this.#cache.leaseHeld(cacheKey)]);
       if (snapshot && ageSeconds(snapshot) < policy.ttlSeconds) return snapshot;
       if (!held) return undefined;
     }
@@ -173,16 +226,16 @@ export class AccountService {
   }
 }
 
-// Per cached snapshot object (the in-memory cache hands out the same one on every hit): its
-// parsed fetchedAt, and the last fresh view built from it. A view is read-only once built, so
-// requests within the same second share it instead of copying the snapshot every time.
+// Per cached object (the in-memory cache hands out the same one on every hit): its parsed
+// fetchedAt, and the last fresh view built from it. A view is read-only once built, so requests
+// within the same second share it instead of copying the snapshot every time.
 interface Derived {
   readonly fetchedAtMs: number;
-  fresh?: AccountView;
+  fresh?: Served<Cacheable>;
 }
-const derived = new WeakMap<AccountSnapshot, Derived>();
+const derived = new WeakMap<Cacheable, Derived>();
 
-function derive(snapshot: AccountSnapshot): Derived {
+function derive(snapshot: Cacheable): Derived {
   let known = derived.get(snapshot);
   if (known === undefined) {
     known = { fetchedAtMs: Date.parse(snapshot.fetchedAt) };
@@ -191,18 +244,21 @@ function derive(snapshot: AccountSnapshot): Derived {
   return known;
 }
 
-function ageSeconds(snapshot: AccountSnapshot): number {
+function ageSeconds(snapshot: Cacheable): number {
   return Math.max(0, (Date.now() - derive(snapshot).fetchedAtMs) / 1000);
 }
 
-function view(snapshot: AccountSnapshot, policy: CachePolicy, refreshError: BillingError | null): AccountView {
+/** A cached value as served: the value plus how current it is (an AccountView for a snapshot). */
+type Served<T extends Cacheable> = T & { readonly freshness: Freshness };
+
+function view<T extends Cacheable>(snapshot: T, policy: CachePolicy, refreshError: BillingError | null): Served<T> {
   const age = Math.floor(ageSeconds(snapshot));
   const known = derive(snapshot);
-  const reusable = refreshError === null ? known.fresh : undefined;
+  const reusable = refreshError === null ? (known.fresh as Served<T> | undefined) : undefined;
   if (reusable && reusable.freshness.ageSeconds === age && reusable.freshness.maxAgeSeconds === policy.ttlSeconds) {
     return reusable;
   }
-  const built: AccountView = {
+  const built: Served<T> = {
     ...snapshot,
     freshness: {
       fetchedAt: snapshot.fetchedAt,
@@ -218,4 +274,11 @@ function view(snapshot: AccountSnapshot, policy: CachePolicy, refreshError: Bill
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function notConfigured(key: AccountKey): BillingError {
+  return new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${key.accountId}" is configured`, {
+    provider: key.provider,
+    accountId: key.accountId,
+  });
 }

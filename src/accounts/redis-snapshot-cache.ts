@@ -13,7 +13,7 @@ import {
 } from 'cockatiel';
 import Keyv from 'keyv';
 import type { AccountSnapshot } from '../domain/account';
-import type { SnapshotCache } from './snapshot-cache';
+import type { Cacheable, SnapshotCache } from './snapshot-cache';
 
 /** How to reach Redis and what to do when it cannot be reached. */
 export interface RedisCacheOptions {
@@ -78,17 +78,17 @@ export class RedisSnapshotCache implements SnapshotCache {
     );
   }
 
-  async get(key: string): Promise<AccountSnapshot | undefined> {
+  async get<T extends Cacheable = AccountSnapshot>(key: string): Promise<T | undefined> {
     const text = await this.#run(undefined, () => this.#store.get(PREFIX + key));
     if (text === undefined) return undefined;
     try {
-      return JSON.parse(text) as AccountSnapshot;
+      return JSON.parse(text) as T;
     } catch {
       return undefined;
     }
   }
 
-  async set(key: string, snapshot: AccountSnapshot, ttlSeconds: number): Promise<void> {
+  async set(key: string, snapshot: Cacheable, ttlSeconds: number): Promise<void> {
     await this.#run(undefined, () => this.#store.set(PREFIX + key, JSON.stringify(snapshot), { ttl: ttlSeconds }));
   }
 

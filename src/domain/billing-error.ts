@@ -13,6 +13,8 @@ export const ErrorCode = {
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   UPSTREAM_ACCOUNT_MISMATCH: 'UPSTREAM_ACCOUNT_MISMATCH',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A pagination cursor that is malformed or names nothing in the list. */
+  INVALID_CURSOR: 'INVALID_CURSOR',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,10 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { AccountLoader } from '../accounts/account.loader';
-import type { AccountView } from '../domain/account';
+import type { Freshness } from '../domain/account';
 
 /**
  * The Cache-Control of one response: private (billing is per caller), and as long as the
- * least remaining freshness of any account in it. Stale data, or any error, means no-store.
+ * least remaining freshness of any account (or invoice list) in it. Stale data, or any error, means no-store.
  * Computed once per account instead of once per field, which is what Apollo's cache-control
  * plugin costs (it is turned off; see README, "Caching").
  */
@@ -13,8 +12,8 @@ export class ResponseCachePolicy {
   #seen = false;
   #noStore = false;
 
-  /** Takes an account served in this response into account. */
-  note(view: AccountView): void {
+  /** Takes an account, or an invoice list, served in this response into account. */
+  note(view: { readonly freshness: Freshness }): void {
     this.#seen = true;
     const { freshness } = view;
     if (freshness.stale) this.#noStore = true;
@@ -35,13 +34,18 @@ export class ResponseCachePolicy {
   }
 }
 
-/** A loader that reports every account it serves to the response's cache policy. */
-export function observeLoads(loader: AccountLoader, policy: ResponseCachePolicy): AccountLoader {
+/** A loader that reports every account or invoice list it serves (null: none to report) to the response's cache policy. */
+export function observeLoads<K, V extends { readonly freshness: Freshness } | null>(
+  loader: { load(key: K): Promise<V> },
+  policy: ResponseCachePolicy,
+): { load(key: K): Promise<V> } {
   return {
     load(key) {
       const promise = loader.load(key);
       promise.then(
-        (view) => policy.note(view),
+        (view) => {
+          if (view !== null) policy.note(view);
+        },
         () => policy.fail(),
       );
       return promise;

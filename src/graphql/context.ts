@@ -1,11 +1,15 @@
-import type { AccountLoader } from '../accounts/account.loader';
+import type { AccountLoader, InvoiceLoader } from '../accounts/account.loader';
 import type { AppConfig } from '../config/config';
 import type { Access } from './access';
 import type { ResponseCachePolicy } from './cache-control';
 
 /** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
 export interface GraphQLContext {
-  readonly loaders: { readonly account: AccountLoader };
+  readonly loaders: {
+    readonly account: AccountLoader;
+    /** Invoice lists, loaded only when a query selects Account.invoices. */
+    readonly invoices: InvoiceLoader;
+  };
   /** Most keys one `accounts` field may ask for. */
   readonly maxAccountsPerQuery: number;
   /** Who is asking and which accounts they may read. */

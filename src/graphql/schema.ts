@@ -9,6 +9,7 @@ import { BillingOverviewResolver } from './billing-overview.resolver';
 import { resolveAccountReference } from './account.reference';
 import { AccountResolver } from './account.resolver';
 import { CoinBalanceResolver } from './coin-balance.resolver';
+import { AccountInvoicesResolver } from './account-invoices.resolver';
 import { MonthlyChargesResolver } from './monthly-charges.resolver';
 import { ValidityResolver } from './validity.resolver';
 import type { GraphQLContext } from './context';
@@ -38,7 +39,14 @@ export async function buildBillingSchema(
 ): Promise<GraphQLSchema> {
   const authDirectives = options.authDirectives ?? true;
   const typeGraphQLSchema = await buildSchema({
-    resolvers: [AccountResolver, CoinBalanceResolver, ValidityResolver, MonthlyChargesResolver, BillingOverviewResolver],
+    resolvers: [
+      AccountResolver,
+      AccountInvoicesResolver,
+      CoinBalanceResolver,
+      ValidityResolver,
+      MonthlyChargesResolver,
+      BillingOverviewResolver,
+    ],
     orphanedTypes: [AccountType],
     validate: false,
     authChecker,

@@ -13,11 +13,13 @@ import {
   timeout,
   type IRetryBackoffContext,
 } from 'cockatiel';
+import type { AccountSnapshot } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
+import type { InvoiceList } from '../domain/invoice';
 import type { ProviderClient } from './provider-client';
 import { providerDisplayName } from './upstream-http';
-import type { UpstreamObserver } from './upstream-observer';
+import type { UpstreamEndpoint, UpstreamObserver } from './upstream-observer';
 
 /** How hard to try one provider, and how much of it to use at once. */
 export interface ResilienceSettings {
@@ -37,6 +39,12 @@ export interface ResilienceSettings {
   readonly maxConcurrency: number;
   /** Calls waiting for a slot; beyond it a call fails fast. */
   readonly maxQueue: number;
+}
+
+/** One kind of call to the provider: which endpoint it is (for operators), and the call itself. */
+interface Call<T> {
+  readonly endpoint: UpstreamEndpoint;
+  run(account: AccountEntry, signal: AbortSignal): Promise<T>;
 }
 
 /** The breaker's state, as operators name it. */
@@ -77,7 +85,8 @@ function isProviderFailure(error: unknown): boolean {
  * and queueing included); retries with exponential backoff and full jitter, for provider
  * failures only and never past the deadline; a circuit breaker that fails fast while the
  * provider fails most calls; and a bulkhead that bounds calls in flight and waiting.
- * Each provider gets its own, so a slow one never holds the other's slots.
+ * Each provider gets its own, so a slow one never holds the other's slots; every call of one
+ * provider (snapshots and invoices alike) shares its breaker and bulkhead, since it is one upstream.
  */
 export function withResilience(
   inner: ProviderClient,
@@ -101,22 +110,24 @@ export function withResilience(
   breaker.onStateChange((state) => observer.breakerStateChanged?.(inner.provider, BREAKER_STATES[state]));
 
   /** One attempt, timed and reported; a failure carries its call's give-up time for the retry policy. */
-  const attempt = async (account: AccountEntry, number: number, signal: AbortSignal, giveUpAt: number) => {
+  const attempt = async <T>(call: Call<T>, account: AccountEntry, number: number, signal: AbortSignal, giveUpAt: number) => {
     const started = performance.now();
     try {
-      const snapshot = await inner.fetchSnapshot(account, signal);
+      const result = await call.run(account, signal);
       observer.attempt?.({
         provider: inner.provider,
+        endpoint: call.endpoint,
         accountId: account.accountId,
         attempt: number,
         outcome: 'ok',
         status: '200',
         durationMs: performance.now() - started,
       });
-      return snapshot;
+      return result;
     } catch (error) {
       observer.attempt?.({
         provider: inner.provider,
+        endpoint: call.endpoint,
         accountId: account.accountId,
         attempt: number,
         outcome: error instanceof BillingError ? error.code : 'INTERNAL',
@@ -178,31 +189,43 @@ export function withResilience(
   );
   retries.onRetry(({ delay }) => observer.retry?.(inner.provider, delay));
 
+  /** One call of any endpoint, under this provider's one deadline policy, retries, breaker and bulkhead. */
+  const execute = async <T>(call: Call<T>, account: AccountEntry, signal: AbortSignal | undefined): Promise<T> => {
+    const giveUpAt = Date.now() + settings.deadlineMs;
+    let attempts = 0;
+    try {
+      return await deadline.execute(
+        ({ signal: callSignal }) =>
+          retries.execute(
+            ({ signal: attemptSignal }) =>
+              breaker.execute(
+                // attemptSignal, not the breaker's: a call that waited behind a half-open probe is
+                // run again by cockatiel without any signal, and must still be cut by the deadline.
+                () =>
+                  compartment.execute(
+                    ({ signal: slotSignal }) => attempt(call, account, ++attempts, slotSignal, giveUpAt),
+                    attemptSignal,
+                  ),
+                attemptSignal,
+              ),
+            callSignal,
+          ),
+        signal,
+      );
+    } catch (error) {
+      throw translate(error, account);
+    }
+  };
+
+  const snapshot: Call<AccountSnapshot> = { endpoint: 'snapshot', run: (account, signal) => inner.fetchSnapshot(account, signal) };
+  const fetchInvoices = inner.fetchInvoices?.bind(inner);
+  const invoices: Call<InvoiceList> | undefined = fetchInvoices && { endpoint: 'invoices', run: fetchInvoices };
+
   return {
     provider: inner.provider,
-    async fetchSnapshot(account, signal) {
-      const giveUpAt = Date.now() + settings.deadlineMs;
-      let attempts = 0;
-      try {
-        return await deadline.execute(
-          ({ signal: callSignal }) =>
-            retries.execute(
-              ({ signal: attemptSignal }) =>
-                breaker.execute(
-                  // attemptSignal, not the breaker's: a call that waited behind a half-open probe is
-                  // run again by cockatiel without any signal, and must still be cut by the deadline.
-                  () =>
-                    compartment.execute(({ signal: slotSignal }) => attempt(account, ++attempts, slotSignal, giveUpAt), attemptSignal),
-                  attemptSignal,
-                ),
-              callSignal,
-            ),
-          signal,
-        );
-      } catch (error) {
-        throw translate(error, account);
-      }
-    },
+    fetchSnapshot: (account, signal) => execute(snapshot, account, signal),
+    // Only a provider with invoices gets the capability, so callers can tell it is missing.
+    ...(invoices ? { fetchInvoices: (account: AccountEntry, signal?: AbortSignal) => execute(invoices, account, signal) } : {}),
     breakerState: () => BREAKER_STATES[breaker.state],
     load: () => ({
       inFlight: settings.maxConcurrency - compartment.executionSlots,

@@ -84,8 +84,17 @@ export interface SimpsyBillingDetails {
   total_monthly: string;
 }
 
+/** One element of `/billing/invoice`'s `result`, as the provider's other billing pages name the fields. */
+export interface SimpsyInvoice {
+  invoice_id: string;
+  date: string;
+  amount: string;
+  status: string;
+  invoice_url: string;
+}
+
 export type SimpsyDemoState =
-  | { kind: 'active'; billing: SimpsyBillingDetails }
+  | { kind: 'active'; billing: SimpsyBillingDetails; invoices: SimpsyInvoice[] }
   | { kind: 'payment-failed' };
 
 export interface SimpsyDemoAccount {
@@ -232,6 +241,37 @@ export const SIMPSY_DEMO_ACCOUNTS: readonly SimpsyDemoAccount[] = [
         },
         total_monthly: '$177.70',
       },
+      // Newest first, as a billing page would list them; the last one carries the docs' "$0.81".
+      invoices: [
+        {
+          invoice_id: 'INV-2018-0408',
+          date: '2018-04-08',
+          amount: '$177.70',
+          status: 'Unpaid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/INV-2018-0408.pdf',
+        },
+        {
+          invoice_id: 'INV-2018-0308',
+          date: '2018-03-08',
+          amount: '$177.70',
+          status: 'Paid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/INV-2018-0308.pdf',
+        },
+        {
+          invoice_id: 'INV-2018-0208',
+          date: '2018-02-08',
+          amount: '$167.70',
+          status: 'Paid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/INV-2018-0208.pdf',
+        },
+        {
+          invoice_id: 'INV-2018-0115',
+          date: '2018-01-15',
+          amount: '$0.81',
+          status: 'Cancelled',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/INV-2018-0115.pdf',
+        },
+      ],
     },
   },
   {
@@ -269,6 +309,45 @@ export const SIMPSY_DEMO_ACCOUNTS: readonly SimpsyDemoAccount[] = [
         // 14.90 + 9.80 + 16.00 + 0.00 + 6.50 + 4.90 + 7.90
         total_monthly: '$60.00',
       },
+      // In no particular order, as a careless API might send them; two share a date. One link
+      // carries the account's API key, which the subgraph must never pass on.
+      invoices: [
+        {
+          invoice_id: '1042',
+          date: '2024-04-15',
+          amount: '$60.00',
+          status: 'paid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/1042',
+        },
+        {
+          invoice_id: '1043',
+          date: '2024-05-15',
+          amount: '$60.00',
+          status: 'OVERDUE',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/1043',
+        },
+        {
+          invoice_id: '1044',
+          date: '2024-05-15',
+          amount: '$4.90',
+          status: 'Unpaid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/1044',
+        },
+        {
+          invoice_id: '1041',
+          date: '2024-03-15',
+          amount: '$52.10',
+          status: 'Paid',
+          invoice_url: 'https://voice.simpsy.com/billing/invoice/view?id=1041&key=demo-simpsy-northwind-calls-key',
+        },
+        {
+          invoice_id: '1040',
+          date: '2024-02-15',
+          amount: '$52.10',
+          status: 'Refunded',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/1040',
+        },
+      ],
     },
   },
   {

@@ -20,8 +20,8 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:PORT/api/v1 (the client appends /billing/details). */
   simpsyBaseUrl: string;
   accounts: readonly SandboxAccount[];
-  /** Count of requests served, per provider, for tests. */
-  requestCount(provider: SandboxProvider): number;
+  /** Count of requests served, per provider, for tests; with `path` (e.g. "/billing/invoice"), only those whose path ends so. */
+  requestCount(provider: SandboxProvider, path?: string): number;
   close(): Promise<void>;
 }
 
@@ -29,11 +29,12 @@ const INTERNAL_ERROR: FakeResponse = { status: 500, body: { message: 'Internal s
 
 interface FakeServer {
   server: Server;
-  served: () => number;
+  served: (path?: string) => number;
 }
 
 function createFakeServer(handler: FakeHandler, latencyMs: number, pending: Set<NodeJS.Timeout>): FakeServer {
   let served = 0;
+  const servedPaths = new Map<string, number>();
 
   const delay = (): Promise<void> =>
     new Promise((resolve) => {
@@ -61,6 +62,7 @@ function createFakeServer(handler: FakeHandler, latencyMs: number, pending: Set<
     served += 1;
     // The base is a placeholder: only path and query of the request matter.
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    servedPaths.set(url.pathname, (servedPaths.get(url.pathname) ?? 0) + 1);
     const answer = handler(req, url).catch((): FakeResponse => INTERNAL_ERROR);
     // Latency runs alongside the work so latencyMs is the floor of the response time, not an addition.
     void Promise.all([answer, delay()]).then(([response]) => write(res, response));
@@ -68,7 +70,9 @@ function createFakeServer(handler: FakeHandler, latencyMs: number, pending: Set<
 
   // No 'error' or 'clientError' listener logs: Node's default for bad requests is a silent 400.
   const server = createServer(onRequest);
-  return { server, served: () => served };
+  const servedOn = (path: string) =>
+    [...servedPaths].reduce((sum, [pathname, count]) => sum + (pathname.endsWith(path) ? count : 0), 0);
+  return { server, served: (path) => (path === undefined ? served : servedOn(path)) };
 }
 
 function listen(server: Server, host: string): Promise<number> {
@@ -131,7 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     digidonarBaseUrl: `${base}:${digidonarPort.value}`,
     simpsyBaseUrl: `${base}:${simpsyPort.value}${SIMPSY_BASE_PATH}`,
     accounts: listSandboxAccounts(),
-    requestCount: (provider) => (provider === 'DIGIDONAR' ? digidonar.served() : simpsy.served()),
+    requestCount: (provider, path) => (provider === 'DIGIDONAR' ? digidonar.served(path) : simpsy.served(path)),
     close,
   };
 }

@@ -7,6 +7,8 @@ import type { FakeHandler, FakeResponse } from './http';
 export const SIMPSY_BASE_PATH = '/api/v1';
 /** The billing details endpoint, under the base path. */
 export const SIMPSY_DETAILS_PATH = `${SIMPSY_BASE_PATH}/billing/details`;
+/** The invoice list endpoint (same key and secret), under the base path. */
+export const SIMPSY_INVOICE_PATH = `${SIMPSY_BASE_PATH}/billing/invoice`;
 
 // Simpsy reports its own outcome in the body and answers HTTP 200 for all of these.
 const MISSING = { status: '400', message: 'Missing or invalid properties' } as const;
@@ -32,10 +34,13 @@ async function readCredentials(req: IncomingMessage, url: URL): Promise<{ key: s
   return { key, secret };
 }
 
-/** Creates the fake Simpsy handler: GET or POST with key/secret, outcome in the body's "status". */
+/**
+ * Creates the fake Simpsy handler for billing details and invoices: GET or POST with key/secret,
+ * outcome in the body's "status" (a failed payment answers "300" on both endpoints).
+ */
 export function createSimpsyHandler(accounts: readonly SimpsyDemoAccount[]): FakeHandler {
   return async (req, url) => {
-    if (url.pathname !== SIMPSY_DETAILS_PATH) return httpError(404, 'Not Found');
+    if (url.pathname !== SIMPSY_DETAILS_PATH && url.pathname !== SIMPSY_INVOICE_PATH) return httpError(404, 'Not Found');
     if (req.method !== 'GET' && req.method !== 'POST') {
       return httpError(405, 'Method Not Allowed', { allow: 'GET, POST' });
     }
@@ -54,6 +59,7 @@ export function createSimpsyHandler(accounts: readonly SimpsyDemoAccount[]): Fak
     if (!account || !safeEqual(account.secret, secret)) return { status: 200, body: INVALID };
 
     if (account.state.kind === 'payment-failed') return { status: 200, body: PAYMENT_FAILED };
-    return { status: 200, body: { status: '200', message: 'Success', result: [account.state.billing] } };
+    const result = url.pathname === SIMPSY_INVOICE_PATH ? account.state.invoices : [account.state.billing];
+    return { status: 200, body: { status: '200', message: 'Success', result } };
   };
 }

@@ -11,7 +11,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { AccountRegistry } from '../accounts/account-registry';
-import { createAccountLoader } from '../accounts/account.loader';
+import { createAccountLoader, createInvoiceLoader } from '../accounts/account.loader';
 import { AccountService, type CachePolicy } from '../accounts/account.service';
 import { RedisSnapshotCache } from '../accounts/redis-snapshot-cache';
 import { MemorySnapshotCache, type SnapshotCache } from '../accounts/snapshot-cache';
@@ -146,12 +146,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     registry,
     clients: providers,
     cache,
-    onCache: (provider, result) => metrics.cacheLookup(provider, result),
+    onCache: (provider, result, resource) => metrics.cacheLookup(provider, result, resource),
     onBatch: (size) => metrics.batch(size),
     policies: { DIGIDONAR: policy(config.digidonar), SIMPSY: policy(config.simpsy) },
-    onStale: (key, error) =>
+    onStale: (key, error, resource) =>
       logger.warn(
-        { provider: key.provider, accountId: key.accountId, code: error.code },
+        { provider: key.provider, accountId: key.accountId, resource, code: error.code },
         'refresh failed; serving the last good snapshot, marked stale',
       ),
   });
@@ -233,7 +233,10 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       context: async (request): Promise<GraphQLContext> => {
         const cachePolicy = new ResponseCachePolicy();
         return {
-          loaders: { account: observeLoads(createAccountLoader(service), cachePolicy) },
+          loaders: {
+            account: observeLoads(createAccountLoader(service), cachePolicy),
+            invoices: observeLoads(createInvoiceLoader(service), cachePolicy),
+          },
           maxAccountsPerQuery: config.maxAccountsPerQuery,
           cachePolicy,
           // One request time for every field of the response; thresholds for the insight fields.

@@ -36,14 +36,14 @@ export class Metrics {
 
   readonly #upstreamRequests = new Counter({
     name: 'billing_upstream_requests_total',
-    help: 'Upstream attempts by provider, outcome (ok or error code) and status class.',
-    labelNames: ['provider', 'outcome', 'status_class'] as const,
+    help: 'Upstream attempts by provider, endpoint (snapshot or invoices), outcome (ok or error code) and status class.',
+    labelNames: ['provider', 'endpoint', 'outcome', 'status_class'] as const,
     registers: [this.registry],
   });
   readonly #upstreamDuration = new Histogram({
     name: 'billing_upstream_request_duration_seconds',
-    help: 'Duration of one upstream attempt.',
-    labelNames: ['provider', 'outcome'] as const,
+    help: 'Duration of one upstream attempt, by provider, endpoint (snapshot or invoices) and outcome.',
+    labelNames: ['provider', 'endpoint', 'outcome'] as const,
     buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
     registers: [this.registry],
   });
@@ -61,11 +61,11 @@ export class Metrics {
   });
   // One lookup per account per request is the hottest metric: tallied in plain numbers and
   // handed to prom-client at scrape time, instead of hashing labels on every lookup.
-  readonly #cacheTally = new Map<string, { provider: Provider; result: string; count: number }>();
+  readonly #cacheTally = new Map<string, { provider: Provider; resource: string; result: string; count: number }>();
   readonly #cache = new Counter({
     name: 'billing_cache_lookups_total',
-    help: 'Snapshot cache lookups: hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
-    labelNames: ['provider', 'result'] as const,
+    help: 'Snapshot cache lookups, by resource (account or invoices): hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
+    labelNames: ['provider', 'resource', 'result'] as const,
     registers: [this.registry],
     collect: () => this.#flushCacheTally(),
   });
@@ -117,8 +117,9 @@ export class Metrics {
   upstreamObserver(onAttempt?: (attempt: UpstreamAttempt) => void): UpstreamObserver {
     return {
       attempt: (a) => {
-        this.#upstreamRequests.inc({ provider: a.provider, outcome: a.outcome, status_class: statusClass(a.status) });
-        this.#upstreamDuration.observe({ provider: a.provider, outcome: a.outcome }, a.durationMs / 1000);
+        const { provider, endpoint, outcome } = a;
+        this.#upstreamRequests.inc({ provider, endpoint, outcome, status_class: statusClass(a.status) });
+        this.#upstreamDuration.observe({ provider, endpoint, outcome }, a.durationMs / 1000);
         onAttempt?.(a);
       },
       retry: (provider) => this.#retries.inc({ provider }),
@@ -126,18 +127,18 @@ export class Metrics {
     };
   }
 
-  /** Counts one cache lookup. */
-  cacheLookup(provider: Provider, result: string): void {
-    const key = `${provider}:${result}`;
+  /** Counts one cache lookup of an account snapshot or an invoice list. */
+  cacheLookup(provider: Provider, result: string, resource: string): void {
+    const key = `${provider}:${resource}:${result}`;
     const tally = this.#cacheTally.get(key);
     if (tally) tally.count += 1;
-    else this.#cacheTally.set(key, { provider, result, count: 1 });
+    else this.#cacheTally.set(key, { provider, resource, result, count: 1 });
   }
 
   #flushCacheTally(): void {
     for (const tally of this.#cacheTally.values()) {
       if (tally.count === 0) continue;
-      this.#cache.inc({ provider: tally.provider, result: tally.result }, tally.count);
+      this.#cache.inc({ provider: tally.provider, resource: tally.resource, result: tally.result }, tally.count);
       tally.count = 0;
     }
   }

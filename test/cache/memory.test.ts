@@ -119,14 +119,14 @@ describe('snapshot cache', () => {
     // Lookups are tallied between scrapes: a second scrape must not count them again.
     const scrape = async () => (await request(new URL('/metrics', app.url)).then((r) => r.body.text()));
     const lookups = ['DIGIDONAR', 'SIMPSY'].flatMap((provider) => [
-      `billing_cache_lookups_total{provider="${provider}",result="miss"} 1`,
-      `billing_cache_lookups_total{provider="${provider}",result="hit"} 1`,
+      `billing_cache_lookups_total{provider="${provider}",resource="account",result="miss"} 1`,
+      `billing_cache_lookups_total{provider="${provider}",resource="account",result="hit"} 1`,
     ]);
     for (const text of [await scrape(), await scrape()]) {
       for (const line of lookups) expect(text).toContain(line);
     }
     await freshness(app, [DIGI[0]!]);
-    expect(await scrape()).toContain('billing_cache_lookups_total{provider="DIGIDONAR",result="hit"} 2');
+    expect(await scrape()).toContain('billing_cache_lookups_total{provider="DIGIDONAR",resource="account",result="hit"} 2');
   });
 
   test('after the TTL the provider is asked again', async () => {

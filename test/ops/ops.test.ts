@@ -46,9 +46,9 @@ describe('metrics, readiness and logs', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.type).toContain('text/plain');
     for (const line of [
-      'billing_upstream_requests_total{provider="SIMPSY",outcome="ok",status_class="2xx"} 1',
-      'billing_upstream_requests_total{provider="SIMPSY",outcome="UPSTREAM_PAYMENT_REQUIRED",status_class="3xx"} 1',
-      'billing_upstream_requests_total{provider="SIMPSY",outcome="UPSTREAM_UNAUTHORIZED",status_class="4xx"} 1',
+      'billing_upstream_requests_total{provider="SIMPSY",endpoint="snapshot",outcome="ok",status_class="2xx"} 1',
+      'billing_upstream_requests_total{provider="SIMPSY",endpoint="snapshot",outcome="UPSTREAM_PAYMENT_REQUIRED",status_class="3xx"} 1',
+      'billing_upstream_requests_total{provider="SIMPSY",endpoint="snapshot",outcome="UPSTREAM_UNAUTHORIZED",status_class="4xx"} 1',
       'billing_upstream_breaker_state{provider="DIGIDONAR"} 0',
       'billing_upstream_in_flight{provider="SIMPSY"} 0',
       'billing_dataloader_batch_size_count 1',

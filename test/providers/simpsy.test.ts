@@ -3,7 +3,7 @@ import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import type { ProviderClient } from '../../src/providers/provider-client';
 import { createSimpsyProvider } from '../../src/providers/simpsy';
 import { SimpsyClient } from '../../src/providers/simpsy/simpsy.client';
-import { CANARY_KEY, CANARY_SECRET, canaryAccount, failureChecker, leaks } from '../support/canary';
+import { CANARY_KEY, CANARY_SECRET, FORBIDDEN, canaryAccount, failureChecker, leaks } from '../support/canary';
 import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
 
 const ACCOUNT_ID = 'simpsy-acct-42';
@@ -511,5 +511,188 @@ describe('Simpsy connection pool', () => {
     for (let i = 0; i < 10; i += 1) await provider.fetchSnapshot(ACCOUNT);
     expect(fake.requests).toBe(10);
     expect(fake.connections).toBeLessThanOrEqual(HTTP.maxConnections);
+  });
+});
+
+// Simpsy's /billing/invoice: the same request and body statuses as billing details, its own wire shape and mapping.
+
+// The fields NOTES.md names, with the amount of its example.
+const INVOICE = {
+  invoice_id: 'INV-1001',
+  date: '2024-05-15',
+  amount: '$0.81',
+  status: 'Paid',
+  invoice_url: 'https://voice.simpsy.com/billing/invoices/INV-1001.pdf',
+};
+const envelope = (result: unknown) => ({ status: '200', message: 'Success', result });
+
+const invoices = () => provider.fetchInvoices!(ACCOUNT);
+
+describe('Simpsy invoice request', () => {
+  it('is GET {basePath}/billing/invoice?key=…&secret=…, the same credentials as billing details', async () => {
+    fake.handler = reply(200, envelope([INVOICE]));
+    await invoices();
+    expect(fake.requests).toBe(1);
+    const request = fake.lastRequest!;
+    expect(request.method).toBe('GET');
+    const url = new URL(request.url, 'http://fake.invalid');
+    expect(url.pathname).toBe('/api/v1/billing/invoice');
+    expect([...url.searchParams.entries()]).toEqual([
+      ['key', CANARY_KEY],
+      ['secret', CANARY_SECRET],
+    ]);
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.body).toBe('');
+  });
+});
+
+describe('Simpsy invoice list', () => {
+  it('maps the documented fields: exact money with its raw, a calendar date, the status with its raw, the link', async () => {
+    fake.handler = reply(200, envelope([INVOICE]));
+    const before = Date.now();
+    const list = await invoices();
+    expect(Date.parse(list.fetchedAt)).toBeGreaterThanOrEqual(before);
+    expect(list).toEqual({
+      provider: 'SIMPSY',
+      accountId: ACCOUNT_ID,
+      fetchedAt: list.fetchedAt,
+      invoices: [
+        {
+          id: 'INV-1001',
+          date: { date: '2024-05-15', raw: '2024-05-15' },
+          amount: { amount: '0.81', currency: 'USD', raw: '$0.81' },
+          status: 'PAID',
+          rawStatus: 'Paid',
+          url: 'https://voice.simpsy.com/billing/invoices/INV-1001.pdf',
+        },
+      ],
+    });
+  });
+
+  it('sorts newest first whatever order the provider sends, by date then id', async () => {
+    fake.handler = reply(200, envelope([
+      { ...INVOICE, invoice_id: '9', date: '2024-04-15' },
+      { ...INVOICE, invoice_id: '10', date: '2024-04-15' },
+      { ...INVOICE, invoice_id: '11', date: null },
+      { ...INVOICE, invoice_id: '12', date: '2024-05-01' },
+      { ...INVOICE, invoice_id: '8', date: '2023-12-01' },
+    ]));
+    expect((await invoices()).invoices.map((i) => i.id)).toEqual(['12', '10', '9', '8', '11']);
+  });
+
+  it.each([
+    ['an empty result', []],
+    ['a null result', null],
+  ])('reads %s as an account with no invoices', async (_what, result) => {
+    fake.handler = reply(200, envelope(result));
+    expect((await invoices()).invoices).toEqual([]);
+  });
+
+  it('takes numbers where strings are documented, and nulls, keeping what was sent', async () => {
+    fake.handler = reply(200, {
+      status: 200,
+      message: 'Success',
+      result: [
+        { invoice_id: 1042, date: '2024-05-15', amount: 12.5, status: 'PAST_DUE', invoice_url: null },
+        { invoice_id: ' 1043 ', date: null, amount: null, status: null, invoice_url: 'ftp://x/1043' },
+        { invoice_id: '1044', date: '15/05/2024', amount: 'N/A', status: 'Refunded', invoice_url: 'https://x.example/1044' },
+      ],
+    });
+    const list = await invoices();
+    expect(list.invoices).toEqual([
+      {
+        id: '1042',
+        date: { date: '2024-05-15', raw: '2024-05-15' },
+        amount: { amount: '12.5', currency: null, raw: '12.5' },
+        status: 'OVERDUE',
+        rawStatus: 'PAST_DUE',
+        url: null,
+      },
+      {
+        id: '1044',
+        date: { date: null, raw: '15/05/2024' },
+        amount: { amount: null, currency: null, raw: 'N/A' },
+        status: 'UNKNOWN',
+        rawStatus: 'Refunded',
+        url: 'https://x.example/1044',
+      },
+      { id: '1043', date: null, amount: null, status: 'UNKNOWN', rawStatus: null, url: null },
+    ]);
+  });
+
+  it('drops a link that carries the key or the secret, and nothing of them reaches the list', async () => {
+    fake.handler = reply(200, envelope([
+      { ...INVOICE, invoice_id: 'a', invoice_url: `https://voice.simpsy.com/invoice?key=${encodeURIComponent(CANARY_KEY)}` },
+      { ...INVOICE, invoice_id: 'b', invoice_url: `https://voice.simpsy.com/invoice?${new URLSearchParams({ secret: CANARY_SECRET })}` },
+      { ...INVOICE, invoice_id: 'c', invoice_url: 'https://voice.simpsy.com/invoice?id=c' },
+    ]));
+    const list = await invoices();
+    expect(list.invoices.map((i) => [i.id, i.url])).toEqual([
+      ['c', 'https://voice.simpsy.com/invoice?id=c'],
+      ['b', null],
+      ['a', null],
+    ]);
+    const text = JSON.stringify(list);
+    for (const form of FORBIDDEN) expect(text).not.toContain(form);
+  });
+});
+
+describe('Simpsy invoice failures', () => {
+  it.each([
+    ['300', ErrorCode.UPSTREAM_PAYMENT_REQUIRED, 'Simpsy reports a failed payment: the payment method must be updated in the Simpsy panel'],
+    ['401', ErrorCode.UPSTREAM_UNAUTHORIZED, 'Simpsy rejected the API key and secret of this account'],
+    ['400', ErrorCode.UPSTREAM_BAD_REQUEST, 'Simpsy reported missing or invalid properties'],
+    ['999', ErrorCode.UPSTREAM_BAD_RESPONSE, 'Simpsy answered with an unknown body status'],
+  ])('body status %j gives %s, as for billing details', async (status, code, message) => {
+    fake.handler = reply(200, { status, message: 'Something went wrong', result: [] });
+    await expectFailure(invoices(), { code, message, upstreamStatus: status });
+  });
+
+  it('a body status that is not a short number is not echoed', async () => {
+    fake.handler = reply(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
+    await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Simpsy answered with an unknown body status' });
+  });
+
+  it.each([
+    [500, ErrorCode.UPSTREAM_UNAVAILABLE],
+    [429, ErrorCode.UPSTREAM_RATE_LIMITED],
+    [403, ErrorCode.UPSTREAM_UNAUTHORIZED],
+  ])('HTTP %i gives %s', async (status, code) => {
+    fake.handler = reply(status, { message: 'no' });
+    await expectFailure(invoices(), { code, upstreamStatus: String(status) });
+  });
+
+  it.each([
+    ['result missing', { status: '200', message: 'Success' }, 'Simpsy sent a body of unexpected shape at result'],
+    ['result an object', { status: '200', message: 'Success', result: INVOICE }, 'Simpsy sent a body of unexpected shape at result'],
+    [
+      'an invoice without invoice_id',
+      envelope([INVOICE, { ...INVOICE, invoice_id: undefined }]),
+      'Simpsy sent a body of unexpected shape at result.1.invoice_id',
+    ],
+    [
+      'an empty invoice_id',
+      envelope([{ ...INVOICE, invoice_id: '  ' }]),
+      'Simpsy sent a body of unexpected shape at result.0.invoice_id',
+    ],
+    [
+      'two invoices with one id',
+      envelope([INVOICE, { ...INVOICE, amount: '$1.00' }]),
+      'Simpsy sent a body of unexpected shape at result.1.invoice_id',
+    ],
+    [
+      'an amount as an object',
+      envelope([{ ...INVOICE, amount: { usd: 0.81 } }]),
+      'Simpsy sent a body of unexpected shape at result.0.amount',
+    ],
+    ['status missing', { message: 'Success', result: [INVOICE] }, 'Simpsy sent a body without a "status"'],
+  ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, message) => {
+    fake.handler = reply(200, body);
+    await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
+  });
+
+  it('an HTML page is a BAD_RESPONSE', async () => {
+    fake.handler = reply(200, '<html><body>Maintenance</body></html>', { 'content-type': 'text/html' });
+    await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Simpsy sent an HTML page instead of JSON' });
   });
 });

@@ -1,9 +1,11 @@
 import type { AccountSnapshot } from '../../src/domain/account';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { BillingError, ErrorCode } from '../../src/domain/billing-error';
+import type { InvoiceList } from '../../src/domain/invoice';
 import { Secret } from '../../src/domain/secret';
 import type { ProviderClient } from '../../src/providers/provider-client';
 import { withResilience, type ResilienceSettings } from '../../src/providers/resilience';
+import type { UpstreamAttempt } from '../../src/providers/upstream-observer';
 
 // The policies alone, over a scripted provider: exact attempt counts, no network, no timing luck.
 
@@ -238,5 +240,78 @@ describe('bulkhead', () => {
     expect(await codeOf(simpsy.fetchSnapshot(account('x')))).toBe('UPSTREAM_OVERLOADED');
     expect(await codeOf(digidonar.fetchSnapshot({ ...account('d'), provider: 'DIGIDONAR' }))).toBe('resolved');
     expect(await Promise.all(stuck)).toEqual(['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT']);
+  });
+});
+
+describe('every endpoint of a provider under the same policies', () => {
+  const list = (accountId: string) => ({ provider: 'SIMPSY', accountId, fetchedAt: new Date().toISOString(), invoices: [] }) as InvoiceList;
+
+  /** A provider with both calls, each counted; snapshots fail as scripted, invoices answer. */
+  function withInvoices(snapshots: () => Promise<AccountSnapshot>, invoices: () => Promise<InvoiceList> = async () => list('a')) {
+    const calls = { snapshot: 0, invoices: 0 };
+    const client: ProviderClient = {
+      provider: 'SIMPSY',
+      fetchSnapshot: () => {
+        calls.snapshot += 1;
+        return snapshots();
+      },
+      fetchInvoices: () => {
+        calls.invoices += 1;
+        return invoices();
+      },
+      close: async () => undefined,
+    };
+    return { client, calls };
+  }
+
+  test('a provider without invoices gets no invoice capability', () => {
+    expect(withResilience(scripted([ok()]).client, SETTINGS).fetchInvoices).toBeUndefined();
+  });
+
+  test('invoice calls are retried and reported like snapshots, the endpoint told apart', async () => {
+    const attempts: UpstreamAttempt[] = [];
+    let failures = 1;
+    const inner = withInvoices(ok(), async () => {
+      if (failures-- > 0) throw failure(ErrorCode.UPSTREAM_UNAVAILABLE, true);
+      return list('a');
+    });
+    const provider = withResilience(inner.client, SETTINGS, Math.random, { attempt: (a) => attempts.push(a) });
+    expect(await codeOf(provider.fetchInvoices!(account('a')))).toBe('resolved');
+    expect(await codeOf(provider.fetchSnapshot(account('a')))).toBe('resolved');
+    expect(attempts.map((a) => [a.endpoint, a.attempt, a.outcome])).toEqual([
+      ['invoices', 1, 'UPSTREAM_UNAVAILABLE'],
+      ['invoices', 2, 'ok'],
+      ['snapshot', 1, 'ok'],
+    ]);
+  });
+
+  test('one breaker: opened by failing snapshots, it fails invoice calls fast without calling the provider', async () => {
+    const inner = withInvoices(fail(failure(ErrorCode.UPSTREAM_UNAVAILABLE, true)));
+    const provider = withResilience(inner.client, { ...SETTINGS, maxRetries: 0 });
+    for (let i = 0; i < 4; i += 1) await codeOf(provider.fetchSnapshot(account('a')));
+    expect(provider.breakerState()).toBe('open');
+    const started = performance.now();
+    const error = (await provider.fetchInvoices!(account('b')).catch((e: unknown) => e)) as BillingError;
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', details: { provider: 'SIMPSY', accountId: 'b' } });
+    expect(error.message).toContain('circuit open');
+    expect(inner.calls.invoices).toBe(0);
+  });
+
+  test('one bulkhead: snapshots in flight and queued leave no slot for an invoice call', async () => {
+    const inner = withInvoices(() => new Promise(() => undefined));
+    const provider = withResilience(inner.client, { ...SETTINGS, deadlineMs: 200 });
+    const stuck = ['a', 'b', 'c'].map((id) => codeOf(provider.fetchSnapshot(account(id))));
+    expect(await codeOf(provider.fetchInvoices!(account('d')))).toBe('UPSTREAM_OVERLOADED');
+    expect(inner.calls.invoices).toBe(0);
+    expect(await Promise.all(stuck)).toEqual(['UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT', 'UPSTREAM_TIMEOUT']);
+  });
+
+  test('the same deadline cuts an invoice call', async () => {
+    const inner = withInvoices(ok(), () => new Promise(() => undefined));
+    const provider = withResilience(inner.client, { ...SETTINGS, deadlineMs: 100 });
+    const started = performance.now();
+    expect(await codeOf(provider.fetchInvoices!(account('a')))).toBe('UPSTREAM_TIMEOUT');
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -419,6 +419,47 @@ describe('Simpsy fake', () => {
   });
 });
 
+describe('Simpsy invoice fake', () => {
+  const invoices = (acc: SandboxAccount, params: Record<string, string> = { key: acc.key, secret: acc.secret }) =>
+    call(`${sandbox.simpsyBaseUrl}/billing/invoice?${new URLSearchParams(params).toString()}`);
+
+  it('answers every healthy account with a few invoices in the documented fields, all strings, mixed statuses', async () => {
+    for (const id of ['acme-voice', 'northwind-calls']) {
+      const reply = await invoices(account('SIMPSY', id));
+      expect(reply.status).toBe(200);
+      const body = record(reply.body);
+      expect(body).toMatchObject({ status: '200', message: 'Success' });
+      expect(nonStringLeaves(body)).toEqual([]);
+      const list = body.result as Array<Record<string, Json>>;
+      expect(list.length).toBeGreaterThanOrEqual(3);
+      for (const invoice of list) {
+        expect(Object.keys(invoice).sort()).toEqual(['amount', 'date', 'invoice_id', 'invoice_url', 'status']);
+        expect(String(invoice.date)).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        cents(invoice.amount);
+      }
+      expect(new Set(list.map((i) => i.invoice_id)).size).toBe(list.length);
+      expect(new Set(list.map((i) => String(i.status).toLowerCase())).size).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it("has the documentation's $0.81 among acme-voice's invoices", async () => {
+    const list = record((await invoices(account('SIMPSY', 'acme-voice'))).body).result as Array<Record<string, Json>>;
+    expect(list.map((i) => i.amount)).toContain('$0.81');
+  });
+
+  it('answers the lapsed account with the same body status "300" as its details', async () => {
+    const reply = await invoices(account('SIMPSY', 'lapsed-voice'));
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: '300', message: 'Failed payment, please login and update payment method' });
+  });
+
+  it('answers wrong or missing credentials as billing details does', async () => {
+    const acme = account('SIMPSY', 'acme-voice');
+    expect((await invoices(acme, { key: acme.key, secret: 'wrong' })).body).toEqual({ status: '401', message: 'Invalid API Key & Password' });
+    expect((await invoices(acme, { key: acme.key })).body).toEqual({ status: '400', message: 'Missing or invalid properties' });
+  });
+});
+
 describe('sandbox lifecycle', () => {
   it('counts the requests served per provider', async () => {
     const own = await startSandbox();
@@ -442,8 +483,14 @@ describe('sandbox lifecycle', () => {
         });
         await res.body.dump();
       }
+      const invoices = await request(`${own.simpsyBaseUrl}/billing/invoice?key=${acme.key}&secret=${acme.secret}`, {
+        dispatcher: agent,
+      });
+      await invoices.body.dump();
       expect(own.requestCount('DIGIDONAR')).toBe(2);
-      expect(own.requestCount('SIMPSY')).toBe(3);
+      expect(own.requestCount('SIMPSY')).toBe(4);
+      expect(own.requestCount('SIMPSY', '/billing/invoice')).toBe(1);
+      expect(own.requestCount('SIMPSY', '/billing/details')).toBe(3);
     } finally {
       await own.close();
     }

@@ -286,6 +286,30 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
       expect(sandbox.requestCount('DIGIDONAR') - digi).toBe(1);
     });
 
+    test("invoices follow the account: lavi's own resolve; another tenant's, or no token, cost no invoice call", async () => {
+      const query = `query($r: [_Any!]!) {
+        own: account(provider: SIMPSY, accountId: "acme-voice") { accountId invoices(first: 2) { totalCount nodes { id } } }
+        other: account(provider: SIMPSY, accountId: "northwind-calls") { accountId invoices(first: 2) { totalCount } }
+        _entities(representations: $r) { ... on Account { accountId invoices { totalCount } } }
+      }`;
+      const variables = { r: [representation('SIMPSY', 'northwind-calls')] };
+      const invoiceCalls = () => sandbox.requestCount('SIMPSY', '/billing/invoice');
+      const before = invoiceCalls();
+      const answer = await gql(url, query, { token: await issuer.sign({ tenant: 'lavi' }), variables });
+      expect(answer.body.data).toEqual({
+        own: { accountId: 'acme-voice', invoices: { totalCount: 4, nodes: [{ id: 'INV-2018-0408' }, { id: 'INV-2018-0308' }] } },
+        other: null,
+        _entities: [null],
+      });
+      expect(codesAt(answer)).toEqual({ other: 'FORBIDDEN', '_entities.0': 'FORBIDDEN' });
+      expect(invoiceCalls() - before).toBe(1);
+
+      const anonymous = await gql(url, query, { variables });
+      expect(anonymous.body.data).toEqual({ own: null, other: null, _entities: [null] });
+      expect(codesAt(anonymous)).toEqual({ own: 'UNAUTHENTICATED', other: 'UNAUTHENTICATED', '_entities.0': 'UNAUTHENTICATED' });
+      expect(invoiceCalls() - before).toBe(1);
+    });
+
     test('paymentMethod without the scope: that field null with FORBIDDEN, the rest of the account resolves', async () => {
       const token = await issuer.sign({ tenant: 'lavi', scope: 'openid billing:read' });
       const answer = await gql(url, PAYMENT, { token });

@@ -96,12 +96,16 @@ export class Gate {
   }
 }
 
+/** Which endpoint a request asked for: the account snapshot (Digidonar profile, Simpsy details) or Simpsy's invoices. */
+export type Endpoint = 'snapshot' | 'invoices';
+
 /** What a fault gets to work with. */
 export interface FaultContext {
   readonly provider: Provider;
+  readonly endpoint: Endpoint;
   /** The account the credentials of this request belong to. */
   readonly account: FaultAccount;
-  /** 1 for the account's first request since the last reset. */
+  /** 1 for the account's first request to this endpoint since the last reset. */
   readonly attempt: number;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
@@ -113,8 +117,38 @@ export interface FaultContext {
 /** How the fake answers one request. */
 export type Fault = (context: FaultContext) => void;
 
-/** A body served with a 200 when an account is healthy. */
-export function successBody(provider: Provider, accountId: string): unknown {
+/** One invoice as Simpsy's `/billing/invoice` lists it. */
+export interface WireInvoice {
+  invoice_id: string | number;
+  date: string | null;
+  amount: string | number | null;
+  status: string | null;
+  invoice_url: string | null;
+}
+
+/** `n` invoices, one a month back from May 2024, newest first: ids INV-<n> down to INV-1, alternately Paid and Unpaid. */
+export function wireInvoices(n: number): WireInvoice[] {
+  return Array.from({ length: n }, (_, i) => {
+    const number = n - i;
+    const month = new Date(Date.UTC(2024, 4 - i, 15)).toISOString().slice(0, 10);
+    return {
+      invoice_id: `INV-${number}`,
+      date: month,
+      amount: `$${number}.81`,
+      status: number % 2 === 0 ? 'Paid' : 'Unpaid',
+      invoice_url: `https://voice.simpsy.example/invoices/INV-${number}.pdf`,
+    };
+  });
+}
+
+/** Simpsy's success envelope around a `result`. */
+export function simpsyEnvelope(result: unknown): unknown {
+  return { status: '200', message: 'Success', result };
+}
+
+/** A body served with a 200 when an account is healthy (`invoices`: Simpsy's invoice list, three invoices). */
+export function successBody(provider: Provider, accountId: string, endpoint: Endpoint = 'snapshot'): unknown {
+  if (endpoint === 'invoices') return simpsyEnvelope(wireInvoices(3));
   if (provider === 'DIGIDONAR') {
     return {
       login_account: {
@@ -179,9 +213,11 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
 
 /** The faults, each a function of the request. */
 export const faults = {
-  /** The account's normal answer. */
+  /** The account's normal answer (for the endpoint asked). */
   ok: (): Fault => (c) =>
-    send(c.res, 200, JSON.stringify(successBody(c.provider, c.account.accountId)), { 'content-type': 'application/json' }),
+    send(c.res, 200, JSON.stringify(successBody(c.provider, c.account.accountId, c.endpoint)), {
+      'content-type': 'application/json',
+    }),
 
   /** Accepts the request and never answers. */
   hang: (): Fault => () => undefined,
@@ -236,6 +272,7 @@ export const faults = {
 const DIGIDONAR_PATH = '/api_v2/profile_billing_v2';
 const SIMPSY_BASE_PATH = '/api/v1';
 const SIMPSY_PATH = `${SIMPSY_BASE_PATH}/billing/details`;
+const SIMPSY_INVOICE_PATH = `${SIMPSY_BASE_PATH}/billing/invoice`;
 
 /** The key and secret of a request as they came over the wire, undecoded where the wire encodes. */
 interface WireCredentials {
@@ -266,7 +303,8 @@ function readCredentials(provider: Provider, req: IncomingMessage): WireCredenti
 
 /**
  * A fake provider on 127.0.0.1 (port 0) that tells accounts apart by their key and answers each
- * with its own planned faults, in order (the last one repeats). Unplanned accounts are healthy.
+ * with its own planned faults, in order (the last one repeats), per endpoint (Simpsy's
+ * `/billing/invoice` beside the snapshot endpoint). Unplanned accounts are healthy.
  */
 export class FaultUpstream {
   readonly provider: Provider;
@@ -278,6 +316,7 @@ export class FaultUpstream {
   readonly #server: Server;
   readonly #accounts = new Map<string, FaultAccount>();
   readonly #plans = new Map<string, Fault[]>();
+  /** Per endpoint and account key ("invoices|<key>"). */
   readonly #attempts = new Map<string, number>();
   readonly #arrivals = new Map<string, number[]>();
   readonly #sockets = new Set<Socket>();
@@ -318,14 +357,27 @@ export class FaultUpstream {
     return this.provider === 'SIMPSY' ? `${origin}${SIMPSY_BASE_PATH}` : origin;
   }
 
-  /** Plans an account's answers: the n-th request gets the n-th fault, and the last one repeats. */
+  /** Plans an account's snapshot answers: the n-th request gets the n-th fault, and the last one repeats. */
   plan(account: FaultAccount, ...sequence: Fault[]): void {
-    this.#plans.set(account.key, sequence);
+    this.#plans.set(slot('snapshot', account.key), sequence);
   }
 
-  /** Requests that arrived for an account since the last reset. */
-  attempts(account: FaultAccount): number {
-    return this.#attempts.get(account.key) ?? 0;
+  /** Plans an account's answers to `/billing/invoice`, like plan(). */
+  planInvoices(account: FaultAccount, ...sequence: Fault[]): void {
+    this.#plans.set(slot('invoices', account.key), sequence);
+  }
+
+  /** Requests that arrived for an account since the last reset: to one endpoint, or to any. */
+  attempts(account: FaultAccount, endpoint?: Endpoint): number {
+    const endpoints: Endpoint[] = endpoint ? [endpoint] : ['snapshot', 'invoices'];
+    return endpoints.reduce((sum, e) => sum + (this.#attempts.get(slot(e, account.key)) ?? 0), 0);
+  }
+
+  /** Invoice requests that arrived for any account since the last reset. */
+  totalInvoiceAttempts(): number {
+    let total = 0;
+    for (const [key, count] of this.#attempts) if (key.startsWith('invoices|')) total += count;
+    return total;
   }
 
   /** When each request of an account arrived (performance.now()), since the last reset. */
@@ -393,8 +445,11 @@ export class FaultUpstream {
 
     const credentials = readCredentials(this.provider, req);
     const account = credentials && this.#accounts.get(credentials.key);
+    const path = (req.url ?? '').split('?')[0];
+    const endpoint: Endpoint = this.provider === 'SIMPSY' && path === SIMPSY_INVOICE_PATH ? 'invoices' : 'snapshot';
     if (account) {
-      this.#attempts.set(account.key, (this.#attempts.get(account.key) ?? 0) + 1);
+      const counted = slot(endpoint, account.key);
+      this.#attempts.set(counted, (this.#attempts.get(counted) ?? 0) + 1);
       this.#arrivals.set(account.key, [...this.arrivals(account), performance.now()]);
     } else {
       this.#unknown += 1;
@@ -404,23 +459,22 @@ export class FaultUpstream {
     // Read the request body whole first, as a real server would.
     req.resume();
     req.once('end', () => {
-      const expectedPath = this.provider === 'DIGIDONAR' ? DIGIDONAR_PATH : SIMPSY_PATH;
-      const path = (req.url ?? '').split('?')[0];
-      if (path !== expectedPath) return send(res, 404, '{"message":"Not found"}', { 'content-type': 'application/json' });
+      const paths = this.provider === 'DIGIDONAR' ? [DIGIDONAR_PATH] : [SIMPSY_PATH, SIMPSY_INVOICE_PATH];
+      if (!paths.includes(path ?? '')) return send(res, 404, '{"message":"Not found"}', { 'content-type': 'application/json' });
       if (!account || account.secret !== credentials.secret) {
         // Wrong credentials would be a bug of the subgraph, and show as UNAUTHORIZED in the tests.
         return send(res, 401, '{"status":"401","type":"error","message":"Invalid credentials"}', {
           'content-type': 'application/json',
         });
       }
-      const sequence = this.#plans.get(account.key) ?? [];
-      const attempt = this.#attempts.get(account.key) ?? 1;
+      const sequence = this.#plans.get(slot(endpoint, account.key)) ?? [];
+      const attempt = this.#attempts.get(slot(endpoint, account.key)) ?? 1;
       const fault = this.everyone ?? sequence[Math.min(attempt, sequence.length) - 1] ?? faults.ok();
-      fault(this.#context(account, attempt, req, res));
+      fault(this.#context(account, endpoint, attempt, req, res));
     });
   }
 
-  #context(account: FaultAccount, attempt: number, req: IncomingMessage, res: ServerResponse): FaultContext {
+  #context(account: FaultAccount, endpoint: Endpoint, attempt: number, req: IncomingMessage, res: ServerResponse): FaultContext {
     const timers = this.#timers;
     const track = (timer: NodeJS.Timeout) => {
       timers.add(timer);
@@ -431,6 +485,7 @@ export class FaultUpstream {
     };
     return {
       provider: this.provider,
+      endpoint,
       account,
       attempt,
       req,
@@ -444,6 +499,11 @@ export class FaultUpstream {
         ),
     };
   }
+}
+
+/** The key of one endpoint's plan or count for one account. */
+function slot(endpoint: Endpoint, key: string): string {
+  return `${endpoint}|${key}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -161,3 +161,23 @@ registerEnumType(AttentionReasonEnum, {
     STALE_DATA: { description: 'The latest refresh failed; older data is shown.' },
   },
 });
+
+/** Where an invoice stands. */
+export enum InvoiceStatusEnum {
+  PAID = 'PAID',
+  UNPAID = 'UNPAID',
+  OVERDUE = 'OVERDUE',
+  CANCELLED = 'CANCELLED',
+  UNKNOWN = 'UNKNOWN',
+}
+registerEnumType(InvoiceStatusEnum, {
+  name: 'InvoiceStatus',
+  description: "Where an invoice stands, read case-insensitively from the provider's status word (kept in Invoice.rawStatus).",
+  valuesConfig: {
+    PAID: { description: 'Paid ("paid").' },
+    UNPAID: { description: 'Not paid yet and not past due ("unpaid", "due").' },
+    OVERDUE: { description: 'Not paid and past its due date ("overdue", "past due").' },
+    CANCELLED: { description: 'Cancelled or voided; nothing is owed ("cancelled", "canceled", "void").' },
+    UNKNOWN: { description: 'A status word this subgraph does not know, or none: see rawStatus.' },
+  },
+});

@@ -2,7 +2,7 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import type { Freshness, RefreshError } from '../../domain/account';
 import { DateTimeScalar } from './scalars';
 
-@ObjectType('RefreshError', { simpleResolvers: true, description: 'Why the latest refresh of an account failed while older data is served.' })
+@ObjectType('RefreshError', { simpleResolvers: true, description: 'Why the latest refresh of an account (or its invoices) failed while older data is served.' })
 export class RefreshErrorType implements RefreshError {
   @Field(() => String, { description: 'The error code the refresh failed with, e.g. UPSTREAM_TIMEOUT.' })
   code!: string;
@@ -11,7 +11,7 @@ export class RefreshErrorType implements RefreshError {
   message!: string;
 }
 
-@ObjectType('Freshness', { simpleResolvers: true, description: "How current an account's billing data is." })
+@ObjectType('Freshness', { simpleResolvers: true, description: "How current an account's billing data, or its invoice list, is." })
 export class FreshnessType implements Freshness {
   @Field(() => DateTimeScalar, { description: 'When the provider answered with this data.' })
   fetchedAt!: string;

@@ -2,9 +2,10 @@ import type { Dispatcher } from 'undici';
 import type { ProviderClient } from '../provider-client';
 import type { UpstreamHttpOptions } from '../upstream-http';
 import { SimpsyClient } from './simpsy.client';
+import { simpsyInvoices } from './simpsy-invoices.mapper';
 import { simpsySnapshot } from './simpsy.mapper';
 
-/** Creates the Simpsy Voice provider: client plus mapper, behind the ProviderClient interface. */
+/** Creates the Simpsy Voice provider: client plus mappers (details and invoices), behind the ProviderClient interface. */
 export function createSimpsyProvider(options: Omit<UpstreamHttpOptions, 'provider'>, dispatcher?: Dispatcher): ProviderClient {
   const client = new SimpsyClient(options, dispatcher);
   return {
@@ -12,6 +13,10 @@ export function createSimpsyProvider(options: Omit<UpstreamHttpOptions, 'provide
     async fetchSnapshot(account, signal) {
       const billing = await client.fetchDetails(account, signal);
       return simpsySnapshot(billing, account.accountId, new Date());
+    },
+    async fetchInvoices(account, signal) {
+      const invoices = await client.fetchInvoices(account, signal);
+      return simpsyInvoices(invoices, account, new Date());
     },
     close: () => client.close(),
   };

@@ -4,14 +4,21 @@ import type { AccountEntry } from '../../domain/account-entry';
 import { ErrorCode } from '../../domain/billing-error';
 import { UpstreamHttp, type UpstreamHttpOptions } from '../upstream-http';
 import { describeIssues } from '../wire';
-import { simpsyBilling, simpsyEnvelope, type SimpsyBilling } from './simpsy.wire';
+import {
+  simpsyBilling,
+  simpsyEnvelope,
+  simpsyInvoiceList,
+  type SimpsyBilling,
+  type SimpsyInvoice,
+} from './simpsy.wire';
 
 export const SIMPSY_DETAILS_PATH = '/billing/details';
+export const SIMPSY_INVOICES_PATH = '/billing/invoice';
 
 const resultList = z.array(simpsyBilling).min(1);
 
 /**
- * Simpsy Voice's billing details API: GET with `key` and `secret` as query parameters.
+ * Simpsy Voice's billing API (details and invoices): GET with `key` and `secret` as query parameters.
  * The secret travels in the URL, so the URL is never logged or put in an error.
  * The body's own "status" counts as much as the HTTP status.
  */
@@ -24,11 +31,26 @@ export class SimpsyClient {
 
   /** Fetches the billing details of one account. */
   async fetchDetails(account: AccountEntry, signal?: AbortSignal): Promise<SimpsyBilling> {
+    const result = await this.#fetchResult(account, SIMPSY_DETAILS_PATH, resultList, signal);
+    // The key names one account, and the provider documents one element.
+    return result[0] as SimpsyBilling;
+  }
+
+  /** Fetches every invoice of one account at once (the provider documents no paging); none is a valid answer. */
+  fetchInvoices(account: AccountEntry, signal?: AbortSignal): Promise<SimpsyInvoice[]> {
+    return this.#fetchResult(account, SIMPSY_INVOICES_PATH, simpsyInvoiceList, signal);
+  }
+
+  /**
+   * One GET of a billing endpoint with the account's key and secret: the HTTP status and the
+   * body's own status checked the same way for every endpoint, then `result` decoded by `schema`.
+   */
+  async #fetchResult<T>(account: AccountEntry, path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
     const { accountId } = account;
     const response = await this.#http.request({
       accountId,
       method: 'GET',
-      path: SIMPSY_DETAILS_PATH,
+      path,
       query: { key: account.key.reveal(), secret: account.secret.reveal() },
       signal,
     });
@@ -50,13 +72,12 @@ export class SimpsyClient {
     if (!envelope?.success || bodyStatus === undefined) {
       throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, 'sent a body without a "status"');
     }
-    const result = resultList.safeParse(envelope.data.result);
+    const result = schema.safeParse(envelope.data.result);
     if (!result.success) {
       const issues = describeIssues(result.error, ['result']);
       throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body of ${issues}`);
     }
-    // The key names one account, and the provider documents one element.
-    return result.data[0] as SimpsyBilling;
+    return result.data;
   }
 
   /** Closes the connection pool. */

@@ -35,6 +35,39 @@ export const simpsyBilling = z.object({
   total_monthly: wireString,
 });
 
+/** An invoice id: required, since cursors and identity rest on it; a number is taken as its string. */
+const invoiceId = z
+  .union([z.string(), z.number().transform(String)])
+  .transform((id) => id.trim())
+  .refine((id) => id !== '', 'an invoice needs an invoice_id');
+
+/** One element of `/billing/invoice`'s `result`. */
+export const simpsyInvoice = z.object({
+  invoice_id: invoiceId,
+  date: wireString,
+  amount: wireString,
+  status: wireString,
+  invoice_url: wireString,
+});
+
+/**
+ * `/billing/invoice`'s `result`: every invoice of the account, none being a valid answer
+ * (`null` read as none). Two invoices with one id would make cursors ambiguous, so that body is refused.
+ */
+export const simpsyInvoiceList = z
+  .array(simpsyInvoice)
+  .nullable()
+  .transform((list) => list ?? [])
+  .superRefine((list, context) => {
+    const seen = new Set<string>();
+    list.forEach((invoice, index) => {
+      if (seen.has(invoice.invoice_id)) {
+        context.addIssue({ code: 'custom', path: [index, 'invoice_id'], message: 'duplicate invoice_id' });
+      }
+      seen.add(invoice.invoice_id);
+    });
+  });
+
 /** The envelope every Simpsy billing endpoint answers with; `status` is the body's own status. */
 export const simpsyEnvelope = z.object({
   status: wireString,
@@ -45,3 +78,6 @@ export const simpsyEnvelope = z.object({
 
 /** A decoded billing details element. */
 export type SimpsyBilling = z.infer<typeof simpsyBilling>;
+
+/** A decoded invoice. */
+export type SimpsyInvoice = z.infer<typeof simpsyInvoice>;

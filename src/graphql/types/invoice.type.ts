@@ -1,0 +1,30 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { Invoice } from '../../domain/invoice';
+import { InvoiceStatusEnum } from './enums';
+import { MoneyType } from './money.type';
+import { ProviderDateType } from './timestamp.type';
+
+@ObjectType('Invoice', { description: 'One invoice of an account, as the provider lists it (Simpsy).' })
+export class InvoiceType implements Invoice {
+  @Field(() => ID, { description: "The provider's invoice id." })
+  id!: string;
+
+  @Field(() => ProviderDateType, { nullable: true, description: 'The invoice date, a calendar date; null when the provider sent none.' })
+  date!: ProviderDateType | null;
+
+  @Field(() => MoneyType, { nullable: true, description: 'The invoiced amount, exact; null when the provider sent none.' })
+  amount!: MoneyType | null;
+
+  @Field(() => InvoiceStatusEnum, { description: 'Where the invoice stands; UNKNOWN for a status word not recognized (see rawStatus).' })
+  status!: InvoiceStatusEnum;
+
+  @Field(() => String, { nullable: true, description: 'The status exactly as the provider sent it, e.g. "Paid".' })
+  rawStatus!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Where the invoice can be viewed at the provider: an http(s) link only, and never one that carries the account's API key or secret; null otherwise.",
+  })
+  url!: string | null;
+}
