@@ -75,8 +75,8 @@ export class AccountService {
   readonly #onStale: AccountServiceOptions['onStale'];
   readonly #onCache: AccountServiceOptions['onCache'];
   readonly #onBatch: AccountServiceOptions['onBatch'];
-  readonly #inflight = new Map<string, Promise<AccountView>>();
-  readonly #inflightInvoices = new Map<string, Promise<InvoiceListView>>();
+  // Snapshots and invoice lists alike, keyed by their (distinct) cache keys.
+  readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #fingerprints = new WeakMap<AccountEntry, string>();
 
   constructor(options: AccountServiceOptions) {
@@ -93,21 +93,8 @@ export class AccountService {
   load(key: AccountKey): Promise<AccountView> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
-    if (!entry || !client) {
-      return Promise.reject(
-        new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${key.accountId}" is configured`, {
-          provider: key.provider,
-          accountId: key.accountId,
-        }),
-      );
-    }
-    const cacheKey = `${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`;
-    let pending = this.#inflight.get(cacheKey);
-    if (!pending) {
-      pending = this.#resolve(entry, client, cacheKey, SNAPSHOTS).finally(() => this.#inflight.delete(cacheKey));
-      this.#inflight.set(cacheKey, pending);
-    }
-    return pending;
+    if (!entry || !client) return Promise.reject(notConfigured(key));
+    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
   }
 
   /**
@@ -121,11 +108,20 @@ export class AccountService {
     if (!entry || !client) return Promise.reject(notConfigured(key));
     if (!client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
-    const cacheKey = `invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`;
-    let pending = this.#inflightInvoices.get(cacheKey);
+    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
+  }
+
+  /** One resolution in flight per cache key in this process: later callers share its promise. */
+  #coalesce<T extends Cacheable>(
+    cacheKey: string,
+    entry: AccountEntry,
+    client: ProviderClient,
+    kind: CachedKind<T>,
+  ): Promise<Served<T>> {
+    let pending = this.#inflight.get(cacheKey) as Promise<Served<T>> | undefined;
     if (!pending) {
-      pending = this.#resolve(entry, client, cacheKey, INVOICES).finally(() => this.#inflightInvoices.delete(cacheKey));
-      this.#inflightInvoices.set(cacheKey, pending);
+      pending = this.#resolve(entry, client, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
+      this.#inflight.set(cacheKey, pending);
     }
     return pending;
   }

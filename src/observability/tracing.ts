@@ -190,9 +190,9 @@ export function scrubSpan(span: ReadableSpan): ReadableSpan {
   };
 }
 
-/** Wraps the processor that exports: every ended span is scrubbed of credentials before it gets it. */
-export class CredentialScrubbingSpanProcessor implements SpanProcessor {
-  constructor(private readonly next: SpanProcessor) {}
+/** Hands every call on to the next processor; subclasses change only what reaches onEnd. */
+abstract class ForwardingSpanProcessor implements SpanProcessor {
+  constructor(protected readonly next: SpanProcessor) {}
 
   onStart(span: Span, parentContext: Context): void {
     this.next.onStart(span, parentContext);
@@ -202,9 +202,7 @@ export class CredentialScrubbingSpanProcessor implements SpanProcessor {
     this.next.onEnding?.(span);
   }
 
-  onEnd(span: ReadableSpan): void {
-    this.next.onEnd(scrubSpan(span));
-  }
+  abstract onEnd(span: ReadableSpan): void;
 
   forceFlush(): Promise<void> {
     return this.next.forceFlush();
@@ -215,34 +213,23 @@ export class CredentialScrubbingSpanProcessor implements SpanProcessor {
   }
 }
 
+/** Wraps the processor that exports: every ended span is scrubbed of credentials before it gets it. */
+export class CredentialScrubbingSpanProcessor extends ForwardingSpanProcessor {
+  onEnd(span: ReadableSpan): void {
+    this.next.onEnd(scrubSpan(span));
+  }
+}
+
 const GRAPHQL_SCOPE = '@opentelemetry/instrumentation-graphql';
 
 /**
  * Passes on every span but GraphQL work done outside any request: building the schema at
  * start-up parses SDL and runs introspection, which would show as a dozen one-span traces.
  */
-export class WithoutStartupGraphqlSpans implements SpanProcessor {
-  constructor(private readonly next: SpanProcessor) {}
-
-  onStart(span: Span, parentContext: Context): void {
-    this.next.onStart(span, parentContext);
-  }
-
-  onEnding(span: Span): void {
-    this.next.onEnding?.(span);
-  }
-
+export class WithoutStartupGraphqlSpans extends ForwardingSpanProcessor {
   onEnd(span: ReadableSpan): void {
     if (span.parentSpanContext === undefined && span.instrumentationScope.name === GRAPHQL_SCOPE) return;
     this.next.onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.next.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.next.shutdown();
   }
 }
 
