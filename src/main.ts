@@ -44,13 +44,22 @@ async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resol
   };
 }
 
+/**
+ * Stops start-up over a configuration problem: one line on stderr that names the setting (a
+ * ConfigError never quotes a secret), no stack trace, exit code 1.
+ */
+function refuseToStart(error: ConfigError): never {
+  process.stderr.write(`billing-subgraph: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {
-    process.stderr.write(`billing-subgraph: ${(error as Error).message}\n`);
-    process.exit(1);
+    if (error instanceof ConfigError) refuseToStart(error);
+    throw error;
   }
   const logger = createLogger({
     level: config.logLevel,
@@ -64,9 +73,8 @@ async function main(): Promise<void> {
     app = await createApp({ config: resolved.config, accounts: resolved.accounts, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    logger.fatal(error.message);
     logger.flush();
-    process.exit(1);
+    refuseToStart(error);
   }
 
   await app.http.listen({ host: config.host, port: config.port });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +12,7 @@ interface Run {
   child: ChildProcessWithoutNullStreams;
   lines: Array<Record<string, unknown>>;
   output: () => string;
+  stderr: () => string;
   exited: Promise<number | null>;
 }
 
@@ -36,7 +38,7 @@ function start(env: Record<string, string>): Run {
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  return { child, lines, output: () => `${JSON.stringify(lines)}\n${stdout}\n${stderr}`, exited };
+  return { child, lines, output: () => `${JSON.stringify(lines)}\n${stdout}\n${stderr}`, stderr: () => stderr, exited };
 }
 
 async function waitFor(run: Run, predicate: (line: Record<string, unknown>) => boolean, ms = 15000) {
@@ -47,6 +49,29 @@ async function waitFor(run: Run, predicate: (line: Record<string, unknown>) => b
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out; output so far: ${run.output()}`);
+}
+
+/** The exit code, or 'still running' when the process has not exited within `ms` (it is then killed). */
+async function exitWithin(run: Run, ms = 15000): Promise<number | null | 'still running'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'still running'>((done) => (timer = setTimeout(() => done('still running'), ms)));
+  try {
+    return await Promise.race([run.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+    run.child.kill('SIGKILL');
+  }
+}
+
+/** A start-up refusal as an operator must see it: exit 1, one line on stderr naming the variable, no stack, no value. */
+async function expectRefusal(run: Run, variable: string, secrets: readonly string[]): Promise<void> {
+  const code = await exitWithin(run);
+  const stderr = run.stderr();
+  expect({ code, stderr }).toEqual({ code: 1, stderr: expect.stringContaining(variable) });
+  expect(stderr.endsWith('\n')).toBe(true);
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  for (const secret of secrets) expect(run.output()).not.toContain(secret);
 }
 
 function accountsFile(text: string): string {
@@ -125,5 +150,25 @@ describe('npm start as a newcomer runs it', () => {
     const run = start({ PORT: 'abc' });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('PORT');
+  });
+
+  describe('a bad setting stops start-up with one line on stderr naming it, never its value, and no stack', () => {
+    const tenantAccounts = () =>
+      accountsFile(
+        'accounts:\n  - { provider: SIMPSY, accountId: acme-voice, key: file-key-123, secret: file-secret-456, tenant: lavi }\n',
+      );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const privatePem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const jwt = { JWT_ISSUER: 'https://issuer.test/', JWT_AUDIENCE: 'billing' };
+
+    test.each([
+      ['a REDIS_URL with a database that is not a number', 'REDIS_URL', { REDIS_URL: 'redis://:s3cretpass@cache.internal:6379/sessions' }, ['s3cretpass', 'cache.internal']],
+      ['a REDIS_URL with a port out of range', 'REDIS_URL', { REDIS_URL: 'redis://:s3cretpass@cache.internal:99999' }, ['s3cretpass', 'cache.internal']],
+      ['a JWT_PUBLIC_KEY that is no key', 'JWT_PUBLIC_KEY', { ...jwt, JWT_PUBLIC_KEY: 'not-a-key-s3cretpass' }, ['s3cretpass']],
+      ['a private key as JWT_PUBLIC_KEY', 'JWT_PUBLIC_KEY', { ...jwt, JWT_PUBLIC_KEY: privatePem }, [privatePem.split('\n')[1]!]],
+      ['a provider base URL with a password', 'SIMPSY_BASE_URL', { SIMPSY_BASE_URL: 'https://:s3cretpass@voice.example.test/api/v1' }, ['s3cretpass']],
+    ])('%s', async (_case, variable, env, secrets) => {
+      await expectRefusal(start({ ACCOUNTS_FILE: tenantAccounts(), ...env }), variable, secrets);
+    });
   });
 });

@@ -61,19 +61,62 @@ export interface AppConfig {
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** Why a provider base URL cannot be used, or null; never quotes the URL, which may hold a secret. */
+function baseUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http:// or https:// URL';
+  // The clients would send only the path and drop these, so a credential put here would be lost silently.
+  if (url.username || url.password) {
+    return 'must not carry user info (user:password@): provider credentials belong in the accounts file, which sends them as each provider expects';
+  }
+  if (url.search) return 'must not have a query string: provider credentials belong in the accounts file';
+  if (url.hash) return 'must not have a fragment';
+  return null;
+}
+
 const baseUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.username;
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL without credentials or query string')
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Why node-redis could not use this URL as it is meant, or null. It reads the URL with `new URL`
+ * and decodes user and password at connect time, so anything wrong here would otherwise throw
+ * at start-up with a stack trace, or be ignored (a query string). Never quotes the URL.
+ */
+function redisUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL (expected redis://[[user]:password@]host[:port][/database])';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (url.hostname === '') return 'must name a host (redis://host:6379)';
+  if (url.port === '0') return 'must have a port between 1 and 65535';
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return 'has a user or password that is not valid percent-encoding (encode % as %25)';
+    }
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,9}$/.test(url.pathname)) {
+    return 'may only have a database number as its path (redis://host:6379/0)';
+  }
+  if (url.search || url.hash) return 'must not have a query string or fragment: the Redis client would ignore them';
+  return null;
+}
 
 const timeZone = (fallback: string) =>
   z
@@ -118,7 +161,10 @@ const envSchema = z.object({
   CACHE_MAX_ENTRIES: int(1, 10_000_000, 10_000),
   REDIS_URL: z
     .string()
-    .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
+    .superRefine((value, ctx) => {
+      const problem = redisUrlProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
