@@ -16,10 +16,16 @@ interface Resolved {
   sandbox: Sandbox | null;
 }
 
-/** Reads the accounts file, or starts the built-in sandbox when none is named. */
+/** Reads the accounts file, or starts the built-in sandbox when none is named (never in production). */
 async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resolved> {
   if (config.accountsFile !== null) {
     return { config, accounts: loadAccountsFile(config.accountsFile), sandbox: null };
+  }
+  // A production deployment that lost its accounts file must not come up answering with demo data.
+  if (config.nodeEnv === 'production') {
+    throw new ConfigError(
+      'NODE_ENV=production needs ACCOUNTS_FILE: without it this process would serve the built-in sandbox\'s demo accounts',
+    );
   }
   const sandbox = await startSandbox({ latencyMs: config.sandboxLatencyMs });
   logger.warn(

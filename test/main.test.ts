@@ -171,4 +171,10 @@ describe('npm start as a newcomer runs it', () => {
       await expectRefusal(start({ ACCOUNTS_FILE: tenantAccounts(), ...env }), variable, secrets);
     });
   });
+
+  test('NODE_ENV=production without ACCOUNTS_FILE refuses to start instead of serving the demo accounts', async () => {
+    const run = start({ NODE_ENV: 'production', TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true', LOG_LEVEL: 'info' });
+    await expectRefusal(run, 'ACCOUNTS_FILE', []);
+    expect(run.output()).not.toContain('SANDBOX MODE');
+  });
 });
