@@ -95,29 +95,52 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  let endDelay: (() => void) | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal (an impatient operator) cuts the drain delay short.
+      endDelay?.();
+      return;
+    }
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, finishing those in flight');
-    // Past the deadline, requests still running are abandoned rather than holding the exit.
-    setTimeout(() => {
-      logger.error('shutdown deadline passed with requests still in flight; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
-    // The sandbox goes last: requests in flight may still be waiting on it.
-    app
-      .close()
-      .then(() => resolved.sandbox?.close())
-      // Spans still batched go out before the exit.
-      .then(() => shutdownTracing())
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
+    // An orchestrator sends SIGTERM while load balancers (kube-proxy on every node, the router's
+    // pooled connections) still route here for a few seconds: keep serving them, unready, for the
+    // delay. SIGINT is a person at a terminal, who has no load balancer to wait for.
+    const drainDelayMs = signal === 'SIGTERM' ? config.shutdownDrainDelayMs : 0;
+    app.drain();
+    logger.info(
+      { signal, drainDelayMs, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: readiness now 503, still serving for the drain delay, then finishing requests in flight',
+    );
+    const delay = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, drainDelayMs);
+      endDelay = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    void delay.then(() => {
+      logger.info('drain delay over: no new connections, finishing requests in flight');
+      // Past the deadline, requests still running are abandoned rather than holding the exit.
+      setTimeout(() => {
+        logger.error('shutdown deadline passed with requests still in flight; exiting');
         process.exit(1);
-      });
+      }, config.shutdownTimeoutMs).unref();
+      // The sandbox goes last: requests in flight may still be waiting on it.
+      app
+        .close()
+        .then(() => resolved.sandbox?.close())
+        // Spans still batched go out before the exit.
+        .then(() => shutdownTracing())
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        });
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -19,7 +19,8 @@ interface Run {
 function start(env: Record<string, string>): Run {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    // No drain delay unless a test asks for one: each SIGTERM would otherwise wait 5 s.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env },
   });
   let stdout = '';
   let stderr = '';
@@ -176,5 +177,60 @@ describe('npm start as a newcomer runs it', () => {
     const run = start({ NODE_ENV: 'production', TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true', LOG_LEVEL: 'info' });
     await expectRefusal(run, 'ACCOUNTS_FILE', []);
     expect(run.output()).not.toContain('SANDBOX MODE');
+  });
+
+  describe('drain delay (SHUTDOWN_DRAIN_DELAY_MS)', () => {
+    const QUERY = JSON.stringify({ query: '{ account(provider: SIMPSY, accountId: "acme-voice") { accountId } }' });
+
+    test('after SIGTERM: /readyz is 503 "draining" while GraphQL is still served, then the drain, then exit 0', async () => {
+      // SHUTDOWN_TIMEOUT_MS shorter than the delay: it bounds the drain after the delay, not the delay.
+      const run = start({ LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '4000', SHUTDOWN_TIMEOUT_MS: '2000' });
+      try {
+        const ready = await waitFor(run, (line) => typeof line.url === 'string');
+        const url = String(ready.url);
+        const readyz = url.replace('/graphql', '/readyz');
+        expect((await request(readyz)).statusCode).toBe(200);
+
+        run.child.kill('SIGTERM');
+        // Until the signal is handled, readiness may still say 200; bounded.
+        let answer = await request(readyz);
+        for (let i = 0; i < 100 && answer.statusCode === 200; i += 1) {
+          await answer.body.dump();
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          answer = await request(readyz);
+        }
+        expect(answer.statusCode).toBe(503);
+        expect(await answer.body.json()).toMatchObject({ status: 'draining' });
+
+        // Still served, on a new connection, while the endpoint is being removed everywhere.
+        const graphql = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY });
+        expect(graphql.statusCode).toBe(200);
+        // Keep-alive clients are told to reconnect, so they move to other replicas during the delay.
+        expect(graphql.headers.connection).toBe('close');
+        expect(await graphql.body.json()).toEqual({ data: { account: { accountId: 'acme-voice' } } });
+        expect((await request(url.replace('/graphql', '/healthz'))).statusCode).toBe(200);
+        expect(run.lines.map((line) => line.msg)).not.toContain('stopped');
+
+        expect(await exitWithin(run)).toBe(0);
+        const messages = run.lines.map((line) => String(line.msg));
+        const draining = messages.findIndex((msg) => msg.startsWith('shutting down'));
+        expect(draining).toBeGreaterThanOrEqual(0);
+        expect(messages.indexOf('stopped')).toBeGreaterThan(draining);
+        expect(run.lines[draining]).toMatchObject({ signal: 'SIGTERM', drainDelayMs: 4000 });
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    });
+
+    test('SIGINT (a person at a terminal) skips the delay', async () => {
+      const run = start({ LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '600000' });
+      try {
+        await waitFor(run, (line) => typeof line.url === 'string');
+        run.child.kill('SIGINT');
+        expect(await exitWithin(run)).toBe(0);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    });
   });
 });

@@ -50,8 +50,13 @@ export interface AppConfig {
   readonly security: SecurityConfig;
   /** Latency the built-in sandbox providers add to each answer (for demos of slowness). */
   readonly sandboxLatencyMs: number;
-  /** How long a SIGTERM waits for requests in flight before the process exits anyway. */
+  /** After the drain delay, how long shutdown waits for requests in flight before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM, how long the process stays up unready (readiness 503) while still serving, so
+   * requests routed before every load balancer has dropped it are answered, not refused.
+   */
+  readonly shutdownDrainDelayMs: number;
   /** Per coin kind: a balance is LOW at or below this percent of the purchased coins left. */
   readonly coinLowThresholdPercent: Readonly<Record<CoinKind, number>>;
   /** A validity expiring within this many calendar days is EXPIRING_SOON. */
@@ -169,6 +174,7 @@ const envSchema = z.object({
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000, 5_000),
   DIGIDONAR_BASE_URL: baseUrl('https://cloud.digidonar.in'),
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
@@ -257,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     ...insights,
     digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
     simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),

@@ -45,6 +45,11 @@ export interface BillingApp {
   readonly http: FastifyInstance;
   readonly service: AccountService;
   readonly metrics: Metrics;
+  /**
+   * Starts the drain delay: readiness answers 503 "draining" from now on while requests are still
+   * served, each answer closing its connection so keep-alive clients move to other instances.
+   */
+  drain(): void;
   /** Stops accepting, finishes requests in flight, closes upstream pools. */
   close(): Promise<void>;
 }
@@ -208,9 +213,11 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   // gating: it is shared by every replica, so its outage would take them all out of the service
   // at once while each still answers from the upstreams (as with an upstream outage, which the
   // breaker handles).
+  // Shutting down is what makes it unready: see drain().
+  let draining = false;
   http.get('/readyz', async (_request, reply) => {
     const checks = { config: 'ok', accounts: registry.size, redis: config.redisUrl === null ? 'not configured' : cache.healthy() ? 'ok' : 'unavailable' };
-    return reply.code(200).send({ status: 'ready', checks });
+    return reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ready', checks });
   });
   http.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -258,7 +265,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     http,
     service,
     metrics,
+    drain() {
+      draining = true;
+      closing = true;
+    },
     async close() {
+      draining = true;
       closing = true;
       // Apollo's stop drains the HTTP server first (fastifyApolloDrainPlugin): no new requests,
       // those in flight finish; then the upstream pools and the cache close.

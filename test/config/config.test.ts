@@ -12,7 +12,16 @@ describe('loadConfig', () => {
     expect(config.digidonar.timeZone).toBe('Asia/Kolkata');
     expect(config.simpsy.baseUrl).toBe('http://voice.simpsy.com/api/v1');
     expect(config.digidonar).toMatchObject({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+    expect(config.shutdownDrainDelayMs).toBe(5_000);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('SHUTDOWN_DRAIN_DELAY_MS: 0 turns the delay off; negative or absurd values are refused', () => {
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '0' }).shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '15000' }).shutdownDrainDelayMs).toBe(15_000);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '-1' })).toThrow('SHUTDOWN_DRAIN_DELAY_MS');
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5s' })).toThrow('SHUTDOWN_DRAIN_DELAY_MS');
   });
 
   test('values from the environment win, trailing slashes are dropped, empty means unset', () => {
