@@ -6,6 +6,8 @@ import { ConfigError } from './config-error';
 export interface SecurityConfig {
   /** The shared secret every request must carry, proving it comes from the router. */
   readonly routerSecret: string | null;
+  /** During a rotation, the secret being retired, still accepted beside `routerSecret`; null otherwise. */
+  readonly routerSecretPrevious: string | null;
   /** The header that carries it (lower case). */
   readonly routerSecretHeader: string;
   /** Set when production runs without a router secret because the network already guarantees it. */
@@ -50,6 +52,7 @@ const flag = z.enum(['true', 'false']).default('false').transform((value) => val
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ROUTER_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
   ROUTER_SECRET_HEADER: z
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
@@ -143,6 +146,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     );
   }
 
+  if (e.ROUTER_SECRET_PREVIOUS && !e.ROUTER_SECRET) {
+    throw new ConfigError('ROUTER_SECRET_PREVIOUS is only accepted beside ROUTER_SECRET (the new secret of a rotation)');
+  }
+
   let jwt: JwtConfig | null = null;
   const jwtAsked = e.JWT_JWKS_URL ?? e.JWT_PUBLIC_KEY ?? e.JWT_ISSUER ?? e.JWT_AUDIENCE;
   if (jwtAsked !== undefined) {
@@ -172,6 +179,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
 
   return Object.freeze({
     routerSecret: e.ROUTER_SECRET ?? null,
+    routerSecretPrevious: e.ROUTER_SECRET_PREVIOUS ?? null,
     routerSecretHeader: e.ROUTER_SECRET_HEADER,
     networkIsTrusted: e.TRUST_NETWORK_WITHOUT_ROUTER_SECRET,
     jwt: jwt && Object.freeze(jwt),

@@ -178,7 +178,10 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   http.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  if (security.routerSecret) http.addHook('onRequest', routerSecretHook(security.routerSecret, security.routerSecretHeader));
+  if (security.routerSecret) {
+    const secrets = [security.routerSecret, ...(security.routerSecretPrevious ? [security.routerSecretPrevious] : [])];
+    http.addHook('onRequest', routerSecretHook(secrets, security.routerSecretHeader));
+  }
   http.setErrorHandler(requestErrorHandler(logger));
 
   const apollo = new ApolloServer<GraphQLContext>({
