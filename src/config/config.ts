@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { COIN_KINDS, type CoinKind } from '../domain/account';
 import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
+import { Secret } from '../domain/secret';
 import { DEFAULT_VALIDITY_EXPIRING_SOON_DAYS } from '../domain/validity-status';
 import type { ResilienceSettings } from '../providers/resilience';
 import { ConfigError } from './config-error';
@@ -45,6 +47,13 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   /** Longest wait for one Redis operation before it counts as a miss. */
   readonly redisTimeoutMs: number;
+  /**
+   * HMAC key of the credential fingerprints in cache keys, so that what a cache holds cannot be
+   * used to test guessed credentials. Instances sharing a Redis must share it.
+   */
+  readonly cacheKeySecret: Secret;
+  /** True when CACHE_KEY_SECRET was not set and `cacheKeySecret` was generated for this process. */
+  readonly cacheKeySecretGenerated: boolean;
   readonly digidonar: UpstreamSettings;
   readonly simpsy: UpstreamSettings;
   readonly security: SecurityConfig;
@@ -172,6 +181,7 @@ const envSchema = z.object({
     })
     .optional(),
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
+  CACHE_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000, 5_000),
@@ -231,6 +241,15 @@ function insightSettings(
   };
 }
 
+// One per process, so that every loadConfig of this process (tests build several apps) agrees.
+let generatedCacheKeySecret: Secret | undefined;
+
+/** A random HMAC key for this process, made on first use. */
+function processCacheKeySecret(): Secret {
+  generatedCacheKeySecret ??= new Secret(randomBytes(32).toString('base64url'));
+  return generatedCacheKeySecret;
+}
+
 /** Reads and validates the process environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
@@ -249,6 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  // A generated key differs per process, so instances sharing a Redis would never share entries.
+  const sharedCache = e.REDIS_URL !== undefined || present.REDIS_CLUSTER_NODES !== undefined;
+  if (e.NODE_ENV === 'production' && sharedCache && e.CACHE_KEY_SECRET === undefined) {
+    throw new ConfigError(
+      'NODE_ENV=production with Redis needs CACHE_KEY_SECRET (32+ characters, the same on every instance sharing the Redis)',
+    );
+  }
   const security = loadSecurityConfig(env);
   return Object.freeze({
     security,
@@ -261,6 +287,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    cacheKeySecret: e.CACHE_KEY_SECRET === undefined ? processCacheKeySecret() : new Secret(e.CACHE_KEY_SECRET),
+    cacheKeySecretGenerated: e.CACHE_KEY_SECRET === undefined,
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,

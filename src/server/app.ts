@@ -154,6 +154,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     onCache: (provider, result, resource) => metrics.cacheLookup(provider, result, resource),
     onBatch: (size) => metrics.batch(size),
     policies: { DIGIDONAR: policy(config.digidonar), SIMPSY: policy(config.simpsy) },
+    fingerprintKey: config.cacheKeySecret,
     onStale: (key, error, resource) =>
       logger.warn(
         { provider: key.provider, accountId: key.accountId, resource, code: error.code },

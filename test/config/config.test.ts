@@ -195,3 +195,52 @@ describe('JWT_PUBLIC_KEY is parsed at load time', () => {
     expect(loadConfig(jwtEnv(pem(ec.publicKey, 'spki'))).security.jwt?.publicKey).toContain('BEGIN PUBLIC KEY');
   });
 });
+
+describe('CACHE_KEY_SECRET, the HMAC key of the credential fingerprints in cache keys', () => {
+  const KEY = 'cache-key-5ecret-0123456789abcdef-0123';
+  const production = { NODE_ENV: 'production', TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true' };
+
+  test('is read from the environment as a Secret that never prints', () => {
+    const config = loadConfig({ CACHE_KEY_SECRET: KEY, REDIS_URL: 'redis://cache.internal:6379' });
+    expect(config.cacheKeySecret.reveal()).toBe(KEY);
+    expect(config.cacheKeySecretGenerated).toBe(false);
+    expect(JSON.stringify(config)).not.toContain(KEY);
+  });
+
+  test('unset, it is generated once per process: every loadConfig here gets the same, never a fixed one', () => {
+    const first = loadConfig({});
+    const second = loadConfig({ REDIS_URL: 'redis://cache.internal:6379' });
+    expect(first.cacheKeySecretGenerated).toBe(true);
+    expect(first.cacheKeySecret.reveal()).toBe(second.cacheKeySecret.reveal());
+    expect(first.cacheKeySecret.reveal().length).toBeGreaterThanOrEqual(32);
+    expect(first.cacheKeySecret.reveal()).not.toBe(KEY);
+    expect(JSON.stringify(first)).not.toContain(first.cacheKeySecret.reveal());
+  });
+
+  test('shorter than 32 characters is refused, naming it, never its value', () => {
+    const short = 'short-cache-k3y-31-characters!!';
+    expect(short).toHaveLength(31);
+    let thrown: unknown;
+    try {
+      loadConfig({ CACHE_KEY_SECRET: short });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toContain('CACHE_KEY_SECRET');
+    expect((thrown as Error).message).not.toContain(short);
+  });
+
+  test.each([
+    ['REDIS_URL', { REDIS_URL: 'redis://cache.internal:6379' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379,redis://10.0.0.2:6379' }],
+  ])('production with %s and no CACHE_KEY_SECRET is refused, naming it', (_name, redis) => {
+    expect(() => loadConfig({ ...production, ...redis })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...production, ...redis })).toThrow('CACHE_KEY_SECRET');
+    expect(loadConfig({ ...production, ...redis, CACHE_KEY_SECRET: KEY }).cacheKeySecret.reveal()).toBe(KEY);
+  });
+
+  test('production without Redis needs none: the in-process cache never leaves the process', () => {
+    expect(loadConfig(production).cacheKeySecretGenerated).toBe(true);
+  });
+});

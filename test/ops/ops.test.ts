@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { loadConfig } from '../../src/config/config';
 import { AccountsDocument } from '../generated/operations';
 import { FORBIDDEN, canaryAccount } from '../support/canary';
 import { startHarness, type Harness } from '../support/harness';
@@ -106,6 +107,29 @@ describe('metrics, readiness and logs', () => {
       expect(answer.data).toEqual({ account: { accountId: 'acme-voice' } });
     } finally {
       await noRedis.close();
+    }
+  });
+
+  test('with Redis and no CACHE_KEY_SECRET: one warn line says it is missing, never the generated key', async () => {
+    const port = await closedPort();
+    const lines: string[] = [];
+    const generated = loadConfig({}).cacheKeySecret.reveal();
+    const withRedis = await startHarness({ env: { REDIS_URL: `redis://127.0.0.1:${port}` }, logDestination: { write: (line) => void lines.push(line) } });
+    await withRedis.close();
+    const configured: string[] = [];
+    const withKey = await startHarness({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, CACHE_KEY_SECRET: 'cache-key-5ecret-0123456789abcdef-0123' },
+      logDestination: { write: (line) => void configured.push(line) },
+    });
+    await withKey.close();
+
+    const missing = (logged: string[]) =>
+      logged.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.msg.includes('CACHE_KEY_SECRET'));
+    expect(missing(lines)).toEqual([expect.objectContaining({ level: 40 })]);
+    expect(missing(configured)).toEqual([]);
+    for (const line of [...lines, ...configured]) {
+      expect(line).not.toContain(generated);
+      expect(line).not.toContain('cache-key-5ecret');
     }
   });
 });
