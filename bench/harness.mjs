@@ -138,6 +138,8 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true',
+      // No load balancer to wait for between runs: stop at once on SIGTERM.
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
       // The defaults (100 accounts per query, 16 calls in flight and 100 queued per provider)
       // refuse N=500 and 32 x 50; these are the documented knobs, set as an operator would.
       MAX_ACCOUNTS_PER_QUERY: String(ACCOUNTS),

@@ -16,10 +16,16 @@ interface Resolved {
   sandbox: Sandbox | null;
 }
 
-/** Reads the accounts file, or starts the built-in sandbox when none is named. */
+/** Reads the accounts file, or starts the built-in sandbox when none is named (never in production). */
 async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resolved> {
   if (config.accountsFile !== null) {
     return { config, accounts: loadAccountsFile(config.accountsFile), sandbox: null };
+  }
+  // A production deployment that lost its accounts file must not come up answering with demo data.
+  if (config.nodeEnv === 'production') {
+    throw new ConfigError(
+      'NODE_ENV=production needs ACCOUNTS_FILE: without it this process would serve the built-in sandbox\'s demo accounts',
+    );
   }
   const sandbox = await startSandbox({ latencyMs: config.sandboxLatencyMs });
   logger.warn(
@@ -44,13 +50,22 @@ async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resol
   };
 }
 
+/**
+ * Stops start-up over a configuration problem: one line on stderr that names the setting (a
+ * ConfigError never quotes a secret), no stack trace, exit code 1.
+ */
+function refuseToStart(error: ConfigError): never {
+  process.stderr.write(`billing-subgraph: ${error.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {
-    process.stderr.write(`billing-subgraph: ${(error as Error).message}\n`);
-    process.exit(1);
+    if (error instanceof ConfigError) refuseToStart(error);
+    throw error;
   }
   const logger = createLogger({
     level: config.logLevel,
@@ -64,9 +79,8 @@ async function main(): Promise<void> {
     app = await createApp({ config: resolved.config, accounts: resolved.accounts, logger });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    logger.fatal(error.message);
     logger.flush();
-    process.exit(1);
+    refuseToStart(error);
   }
 
   await app.http.listen({ host: config.host, port: config.port });
@@ -81,29 +95,52 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  let endDelay: (() => void) | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second signal (an impatient operator) cuts the drain delay short.
+      endDelay?.();
+      return;
+    }
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: no new requests, finishing those in flight');
-    // Past the deadline, requests still running are abandoned rather than holding the exit.
-    setTimeout(() => {
-      logger.error('shutdown deadline passed with requests still in flight; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
-    // The sandbox goes last: requests in flight may still be waiting on it.
-    app
-      .close()
-      .then(() => resolved.sandbox?.close())
-      // Spans still batched go out before the exit.
-      .then(() => shutdownTracing())
-      .then(() => {
-        logger.info('stopped');
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'error during shutdown');
+    // An orchestrator sends SIGTERM while load balancers (kube-proxy on every node, the router's
+    // pooled connections) still route here for a few seconds: keep serving them, unready, for the
+    // delay. SIGINT is a person at a terminal, who has no load balancer to wait for.
+    const drainDelayMs = signal === 'SIGTERM' ? config.shutdownDrainDelayMs : 0;
+    app.drain();
+    logger.info(
+      { signal, drainDelayMs, timeoutMs: config.shutdownTimeoutMs },
+      'shutting down: readiness now 503, still serving for the drain delay, then finishing requests in flight',
+    );
+    const delay = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, drainDelayMs);
+      endDelay = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    void delay.then(() => {
+      logger.info('drain delay over: no new connections, finishing requests in flight');
+      // Past the deadline, requests still running are abandoned rather than holding the exit.
+      setTimeout(() => {
+        logger.error('shutdown deadline passed with requests still in flight; exiting');
         process.exit(1);
-      });
+      }, config.shutdownTimeoutMs).unref();
+      // The sandbox goes last: requests in flight may still be waiting on it.
+      app
+        .close()
+        .then(() => resolved.sandbox?.close())
+        // Spans still batched go out before the exit.
+        .then(() => shutdownTracing())
+        .then(() => {
+          logger.info('stopped');
+          process.exit(0);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        });
+    });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

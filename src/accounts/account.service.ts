@@ -3,6 +3,7 @@ import type { AccountSnapshot, AccountView, Freshness } from '../domain/account'
 import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { InvoiceList, InvoiceListView } from '../domain/invoice';
+import type { Secret } from '../domain/secret';
 import type { AccountKey, Provider } from '../domain/provider';
 import type { ProviderClient } from '../providers/provider-client';
 import type { AccountRegistry } from './account-registry';
@@ -23,6 +24,8 @@ export interface AccountServiceOptions {
   readonly clients: readonly ProviderClient[];
   readonly cache: SnapshotCache;
   readonly policies: Readonly<Record<Provider, CachePolicy>>;
+  /** HMAC key of the credential fingerprints in cache keys (CACHE_KEY_SECRET). */
+  readonly fingerprintKey: Secret;
   /** Told when an older snapshot (or invoice list) is served because a refresh failed. */
   readonly onStale?: (key: AccountKey, error: BillingError, resource: CachedResource) => void;
   /** Told how each cache lookup went: a fresh hit, a miss, stale data served, or a peer's fresh result. */
@@ -78,12 +81,14 @@ export class AccountService {
   // Snapshots and invoice lists alike, keyed by their (distinct) cache keys.
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #fingerprints = new WeakMap<AccountEntry, string>();
+  readonly #fingerprintKey: Secret;
 
   constructor(options: AccountServiceOptions) {
     this.#registry = options.registry;
     this.#clients = new Map(options.clients.map((client) => [client.provider, client]));
     this.#cache = options.cache;
     this.#policies = options.policies;
+    this.#fingerprintKey = options.fingerprintKey;
     this.#onStale = options.onStale;
     this.#onCache = options.onCache;
     this.#onBatch = options.onBatch;
@@ -215,7 +220,7 @@ export class AccountService {
   #fingerprint(entry: AccountEntry): string {
     let fingerprint = this.#fingerprints.get(entry);
     if (fingerprint === undefined) {
-      fingerprint = credentialFingerprint(entry);
+      fingerprint = credentialFingerprint(entry, this.#fingerprintKey);
       this.#fingerprints.set(entry, fingerprint);
     }
     return fingerprint;

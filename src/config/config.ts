@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { COIN_KINDS, type CoinKind } from '../domain/account';
 import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
+import { Secret } from '../domain/secret';
 import { DEFAULT_VALIDITY_EXPIRING_SOON_DAYS } from '../domain/validity-status';
 import type { ResilienceSettings } from '../providers/resilience';
 import { ConfigError } from './config-error';
@@ -45,13 +47,25 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   /** Longest wait for one Redis operation before it counts as a miss. */
   readonly redisTimeoutMs: number;
+  /**
+   * HMAC key of the credential fingerprints in cache keys, so that what a cache holds cannot be
+   * used to test guessed credentials. Instances sharing a Redis must share it.
+   */
+  readonly cacheKeySecret: Secret;
+  /** True when CACHE_KEY_SECRET was not set and `cacheKeySecret` was generated for this process. */
+  readonly cacheKeySecretGenerated: boolean;
   readonly digidonar: UpstreamSettings;
   readonly simpsy: UpstreamSettings;
   readonly security: SecurityConfig;
   /** Latency the built-in sandbox providers add to each answer (for demos of slowness). */
   readonly sandboxLatencyMs: number;
-  /** How long a SIGTERM waits for requests in flight before the process exits anyway. */
+  /** After the drain delay, how long shutdown waits for requests in flight before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * After SIGTERM, how long the process stays up unready (readiness 503) while still serving, so
+   * requests routed before every load balancer has dropped it are answered, not refused.
+   */
+  readonly shutdownDrainDelayMs: number;
   /** Per coin kind: a balance is LOW at or below this percent of the purchased coins left. */
   readonly coinLowThresholdPercent: Readonly<Record<CoinKind, number>>;
   /** A validity expiring within this many calendar days is EXPIRING_SOON. */
@@ -61,19 +75,62 @@ export interface AppConfig {
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** Why a provider base URL cannot be used, or null; never quotes the URL, which may hold a secret. */
+function baseUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an http:// or https:// URL';
+  // The clients would send only the path and drop these, so a credential put here would be lost silently.
+  if (url.username || url.password) {
+    return 'must not carry user info (user:password@): provider credentials belong in the accounts file, which sends them as each provider expects';
+  }
+  if (url.search) return 'must not have a query string: provider credentials belong in the accounts file';
+  if (url.hash) return 'must not have a fragment';
+  return null;
+}
+
 const baseUrl = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.username;
-      } catch {
-        return false;
-      }
-    }, 'must be an http(s) URL without credentials or query string')
+    .superRefine((value, ctx) => {
+      const problem = baseUrlProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .transform((value) => value.replace(/\/+$/, ''));
+
+/**
+ * Why node-redis could not use this URL as it is meant, or null. It reads the URL with `new URL`
+ * and decodes user and password at connect time, so anything wrong here would otherwise throw
+ * at start-up with a stack trace, or be ignored (a query string). Never quotes the URL.
+ */
+function redisUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL (expected redis://[[user]:password@]host[:port][/database])';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (url.hostname === '') return 'must name a host (redis://host:6379)';
+  if (url.port === '0') return 'must have a port between 1 and 65535';
+  for (const part of [url.username, url.password]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return 'has a user or password that is not valid percent-encoding (encode % as %25)';
+    }
+  }
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,9}$/.test(url.pathname)) {
+    return 'may only have a database number as its path (redis://host:6379/0)';
+  }
+  if (url.search || url.hash) return 'must not have a query string or fragment: the Redis client would ignore them';
+  return null;
+}
 
 const timeZone = (fallback: string) =>
   z
@@ -118,11 +175,16 @@ const envSchema = z.object({
   CACHE_MAX_ENTRIES: int(1, 10_000_000, 10_000),
   REDIS_URL: z
     .string()
-    .refine((value) => /^rediss?:\/\//.test(value), 'must be a redis:// or rediss:// URL')
+    .superRefine((value, ctx) => {
+      const problem = redisUrlProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
+  CACHE_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
+  SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000, 5_000),
   DIGIDONAR_BASE_URL: baseUrl('https://cloud.digidonar.in'),
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
@@ -179,6 +241,15 @@ function insightSettings(
   };
 }
 
+// One per process, so that every loadConfig of this process (tests build several apps) agrees.
+let generatedCacheKeySecret: Secret | undefined;
+
+/** A random HMAC key for this process, made on first use. */
+function processCacheKeySecret(): Secret {
+  generatedCacheKeySecret ??= new Secret(randomBytes(32).toString('base64url'));
+  return generatedCacheKeySecret;
+}
+
 /** Reads and validates the process environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
@@ -197,6 +268,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  // A generated key differs per process, so instances sharing a Redis would never share entries.
+  const sharedCache = e.REDIS_URL !== undefined || present.REDIS_CLUSTER_NODES !== undefined;
+  if (e.NODE_ENV === 'production' && sharedCache && e.CACHE_KEY_SECRET === undefined) {
+    throw new ConfigError(
+      'NODE_ENV=production with Redis needs CACHE_KEY_SECRET (32+ characters, the same on every instance sharing the Redis)',
+    );
+  }
   const security = loadSecurityConfig(env);
   return Object.freeze({
     security,
@@ -209,8 +287,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
+    cacheKeySecret: e.CACHE_KEY_SECRET === undefined ? processCacheKeySecret() : new Secret(e.CACHE_KEY_SECRET),
+    cacheKeySecretGenerated: e.CACHE_KEY_SECRET === undefined,
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     ...insights,
     digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
     simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 
@@ -5,6 +6,8 @@ import { ConfigError } from './config-error';
 export interface SecurityConfig {
   /** The shared secret every request must carry, proving it comes from the router. */
   readonly routerSecret: string | null;
+  /** During a rotation, the secret being retired, still accepted beside `routerSecret`; null otherwise. */
+  readonly routerSecretPrevious: string | null;
   /** The header that carries it (lower case). */
   readonly routerSecretHeader: string;
   /** Set when production runs without a router secret because the network already guarantees it. */
@@ -49,6 +52,7 @@ const flag = z.enum(['true', 'false']).default('false').transform((value) => val
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  ROUTER_SECRET_PREVIOUS: z.string().min(16, 'must be at least 16 characters').optional(),
   ROUTER_SECRET_HEADER: z
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
@@ -73,6 +77,57 @@ const schema = z.object({
   MAX_DIRECTIVES: int(0, 10_000, 50),
 });
 
+/** The JWS algorithms each kind of public key can verify (EC keys by their curve). */
+function algorithmsFor(key: KeyObject): readonly string[] {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+    case 'rsa-pss':
+      return ['PS256', 'PS384', 'PS512'];
+    case 'ec': {
+      const curves: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512', secp256k1: 'ES256K' };
+      const alg = curves[key.asymmetricKeyDetails?.namedCurve ?? ''];
+      return alg ? [alg] : [];
+    }
+    case 'ed25519':
+    case 'ed448':
+      return ['EdDSA'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Why a JWT_PUBLIC_KEY cannot verify tokens, or null. node:crypto would derive the public half
+ * of a private key without a word, so a private key (a secret that must not sit in this
+ * process's environment) is refused first. Never quotes the key.
+ */
+function publicKeyProblem(pem: string, algorithms: readonly string[]): string | null {
+  let isPrivate = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(pem);
+  if (!isPrivate) {
+    try {
+      createPrivateKey(pem);
+      isPrivate = true;
+    } catch {
+      // Not a private key: what we want.
+    }
+  }
+  if (isPrivate) {
+    return 'is a private key; give only its public half (openssl pkey -pubout), and treat the private key as leaked';
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return 'is not a PEM public key (-----BEGIN PUBLIC KEY-----, SPKI; or an X.509 certificate)';
+  }
+  const usable = algorithmsFor(key);
+  if (!algorithms.some((alg) => usable.includes(alg))) {
+    return `a ${key.asymmetricKeyType ?? 'unknown'} key verifies none of JWT_ALGORITHMS (${algorithms.join(',')}); it fits ${usable.join(',') || 'no JWS algorithm'}`;
+  }
+  return null;
+}
+
 /** Reads the security settings; throws ConfigError naming what is wrong, never a secret's value. */
 export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
   const present = Object.fromEntries(
@@ -91,6 +146,10 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     );
   }
 
+  if (e.ROUTER_SECRET_PREVIOUS && !e.ROUTER_SECRET) {
+    throw new ConfigError('ROUTER_SECRET_PREVIOUS is only accepted beside ROUTER_SECRET (the new secret of a rotation)');
+  }
+
   let jwt: JwtConfig | null = null;
   const jwtAsked = e.JWT_JWKS_URL ?? e.JWT_PUBLIC_KEY ?? e.JWT_ISSUER ?? e.JWT_AUDIENCE;
   if (jwtAsked !== undefined) {
@@ -100,12 +159,18 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
       e.JWT_AUDIENCE ? null : 'JWT_AUDIENCE',
     ].filter((name): name is string => name !== null);
     if (missing.length > 0) throw new ConfigError(`JWT verification is half configured: set ${missing.join(', ')}`);
+    const algorithms = e.JWT_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean);
+    const publicKey = e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? null;
+    if (publicKey !== null) {
+      const problem = publicKeyProblem(publicKey, algorithms);
+      if (problem !== null) throw new ConfigError(`invalid environment: JWT_PUBLIC_KEY: ${problem}`);
+    }
     jwt = {
       jwksUrl: e.JWT_JWKS_URL ?? null,
-      publicKey: e.JWT_PUBLIC_KEY?.replace(/\\n/g, '\n') ?? null,
+      publicKey,
       issuer: e.JWT_ISSUER!,
       audience: e.JWT_AUDIENCE!,
-      algorithms: e.JWT_ALGORITHMS.split(',').map((a) => a.trim()).filter(Boolean),
+      algorithms,
       tenantClaim: e.JWT_TENANT_CLAIM,
       scopeClaim: e.JWT_SCOPE_CLAIM,
       clockToleranceSeconds: e.JWT_CLOCK_TOLERANCE_SECONDS,
@@ -114,6 +179,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
 
   return Object.freeze({
     routerSecret: e.ROUTER_SECRET ?? null,
+    routerSecretPrevious: e.ROUTER_SECRET_PREVIOUS ?? null,
     routerSecretHeader: e.ROUTER_SECRET_HEADER,
     networkIsTrusted: e.TRUST_NETWORK_WITHOUT_ROUTER_SECRET,
     jwt: jwt && Object.freeze(jwt),

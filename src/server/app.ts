@@ -45,6 +45,11 @@ export interface BillingApp {
   readonly http: FastifyInstance;
   readonly service: AccountService;
   readonly metrics: Metrics;
+  /**
+   * Starts the drain delay: readiness answers 503 "draining" from now on while requests are still
+   * served, each answer closing its connection so keep-alive clients move to other instances.
+   */
+  drain(): void;
   /** Stops accepting, finishes requests in flight, closes upstream pools. */
   close(): Promise<void>;
 }
@@ -149,6 +154,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     onCache: (provider, result, resource) => metrics.cacheLookup(provider, result, resource),
     onBatch: (size) => metrics.batch(size),
     policies: { DIGIDONAR: policy(config.digidonar), SIMPSY: policy(config.simpsy) },
+    fingerprintKey: config.cacheKeySecret,
     onStale: (key, error, resource) =>
       logger.warn(
         { provider: key.provider, accountId: key.accountId, resource, code: error.code },
@@ -173,7 +179,10 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   http.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  if (security.routerSecret) http.addHook('onRequest', routerSecretHook(security.routerSecret, security.routerSecretHeader));
+  if (security.routerSecret) {
+    const secrets = [security.routerSecret, ...(security.routerSecretPrevious ? [security.routerSecretPrevious] : [])];
+    http.addHook('onRequest', routerSecretHook(secrets, security.routerSecretHeader));
+  }
   http.setErrorHandler(requestErrorHandler(logger));
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -204,12 +213,15 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   await apollo.start();
 
   http.get('/healthz', async () => ({ status: 'ok' }));
-  // Ready once built: configuration and registry are valid by now. Redis, when configured, must
-  // answer; an upstream outage does not make the instance unready, since its breaker handles it.
+  // Ready once built: configuration and registry are valid by now. Redis is reported, never
+  // gating: it is shared by every replica, so its outage would take them all out of the service
+  // at once while each still answers from the upstreams (as with an upstream outage, which the
+  // breaker handles).
+  // Shutting down is what makes it unready: see drain().
+  let draining = false;
   http.get('/readyz', async (_request, reply) => {
     const checks = { config: 'ok', accounts: registry.size, redis: config.redisUrl === null ? 'not configured' : cache.healthy() ? 'ok' : 'unavailable' };
-    const ready = checks.redis !== 'unavailable';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+    return reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ready', checks });
   });
   http.get('/metrics', async (_request, reply) =>
     reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
@@ -257,7 +269,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     http,
     service,
     metrics,
+    drain() {
+      draining = true;
+      closing = true;
+    },
     async close() {
+      draining = true;
       closing = true;
       // Apollo's stop drains the HTTP server first (fastifyApolloDrainPlugin): no new requests,
       // those in flight finish; then the upstream pools and the cache close.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,8 +30,12 @@ const REDIS_TIMEOUT_MS = 150;
 /** Longest a request may take while Redis is down: a few Redis timeouts plus the upstream, with room for a busy machine. */
 const OUTAGE_BOUND_MS = 2_000;
 
+/** The HMAC key of cache keys: every instance sharing a Redis has the same one, as in production. */
+const CACHE_KEY_SECRET = 'cache-key-5ecret-1f0c9a7e-shared-by-every-instance';
+
 const caching = (redisUrl: string, ttlSeconds = 60): Record<string, string> => ({
   REDIS_URL: redisUrl,
+  CACHE_KEY_SECRET,
   REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS),
   UPSTREAM_CACHE_TTL_SECONDS: String(ttlSeconds),
 });
@@ -56,8 +61,33 @@ const PASS_D = faultAccount('DIGIDONAR', 'pass');
 const SLOW_D = faultAccount('DIGIDONAR', 'slow');
 const HUNG_D = faultAccount('DIGIDONAR', 'hung');
 const HUNG_S = faultAccount('SIMPSY', 'hung');
-const ACCOUNTS = [SEQ_D, SEQ_S, CON_D, CON_S, ROT_D, ROT_S, TTL_D, OUT_D, OUT_S, BACK_D, DOWN_D, DOWN_S, PASS_D, SLOW_D, HUNG_D, HUNG_S];
+const KEY_D = faultAccount('DIGIDONAR', 'key');
+const ACCOUNTS = [KEY_D, SEQ_D, SEQ_S, CON_D, CON_S, ROT_D, ROT_S, TTL_D, OUT_D, OUT_S, BACK_D, DOWN_D, DOWN_S, PASS_D, SLOW_D, HUNG_D, HUNG_S];
 const FORBIDDEN = [...forbiddenForms([...ACCOUNTS, ROT_D_NEW, ROT_S_NEW]), PASSWORD];
+
+/**
+ * Every unkeyed SHA-256 of an account's credentials a reader of Redis could check guesses
+ * against: of the key, of the secret, of both joined in the obvious ways and in the way the
+ * fingerprint was once made; as hex, base64 and base64url, and truncated to the 22 characters of
+ * a cache key's fingerprint.
+ */
+function unkeyedDigests(account: FaultAccount): string[] {
+  const inputs = [
+    account.key,
+    account.secret,
+    `${account.key}${account.secret}`,
+    `${account.key}:${account.secret}`,
+    `${account.key}\0${account.secret}`,
+    `billing-subgraph/credentials/v1\0${account.key}\0${account.secret}`,
+  ];
+  return inputs.flatMap((input) => {
+    const digest = createHash('sha256').update(input).digest();
+    return (['hex', 'base64', 'base64url'] as const).flatMap((encoding) => {
+      const text = digest.toString(encoding);
+      return [text, text.slice(0, 22)];
+    });
+  });
+}
 
 /** Log lines of one instance, parsed. */
 class LogSink {
@@ -210,6 +240,7 @@ describe('two instances sharing one Redis', () => {
   let rotatedD: FaultUpstream;
   let rotatedS: FaultUpstream;
   let rotated: FaultSubgraph;
+  let otherKey: FaultSubgraph;
   const logs: LogSink[] = [];
 
   /** Every key in Redis with its value(s) as text. */
@@ -256,12 +287,14 @@ describe('two instances sharing one Redis', () => {
       logs.push(s);
       return s;
     };
-    [a, b, rotated] = await connectedInstances(redis.port, () =>
+    [a, b, rotated, otherKey] = await connectedInstances(redis.port, () =>
       Promise.all([
         instance(caching(redis.url), { logs: sink() }),
         instance(caching(redis.url), { logs: sink() }),
         // The same accounts, with a rotated credential each, against providers that know only the new ones.
         instance(caching(redis.url), { logs: sink(), accounts: [ROT_D_NEW, ROT_S_NEW], fakes: [rotatedD, rotatedS] }),
+        // The same Redis and accounts, another CACHE_KEY_SECRET: a misconfigured instance.
+        instance({ ...caching(redis.url), CACHE_KEY_SECRET: `${CACHE_KEY_SECRET}-other` }, { logs: sink() }),
       ]),
     );
   });
@@ -309,6 +342,18 @@ describe('two instances sharing one Redis', () => {
       expect(await keysFor(account, true)).toEqual([]);
       expect(await keysFor(account)).toHaveLength(1);
     }
+  });
+
+  test('instances share entries only with the same CACHE_KEY_SECRET: another key finds nothing', async () => {
+    expectServed(await ask(a, KEY_D), KEY_D);
+    expect(digidonar.attempts(KEY_D)).toBe(1);
+    expectServed(await ask(b, KEY_D), KEY_D);
+    expect(digidonar.attempts(KEY_D)).toBe(1);
+    // The same account and credentials, fingerprinted with another key: another cache key.
+    expectServed(await ask(otherKey, KEY_D), KEY_D);
+    expect(digidonar.attempts(KEY_D)).toBe(2);
+    const keys = await keysFor(KEY_D);
+    expect(keys).toHaveLength(2);
   });
 
   test('a rotated credential (same provider and id) never gets the entry cached under the old one', async () => {
@@ -379,6 +424,16 @@ describe('two instances sharing one Redis', () => {
     const seq = [...entries].find(([key]) => key.includes('DIGIDONAR:dd-seq:'));
     expect(seq?.[0]).toMatch(/^billing-subgraph:v1:DIGIDONAR:dd-seq:[A-Za-z0-9_-]{22}$/);
     expect(seq?.[1]).toContain('Company dd-seq');
+
+    // Nor anything a reader of Redis could test guessed credentials against offline: no unkeyed
+    // SHA-256 of them, in any encoding or truncation, and neither the HMAC key.
+    const unkeyed = [...ACCOUNTS, ROT_D_NEW, ROT_S_NEW].flatMap(unkeyedDigests);
+    expect(unkeyed.length).toBeGreaterThan(100);
+    for (const [key, value] of entries) {
+      for (const digest of [...unkeyed, CACHE_KEY_SECRET]) {
+        if (key.includes(digest) || value.includes(digest)) throw new Error(`Redis holds ${digest} in ${key}`);
+      }
+    }
 
     for (const sink of logs) {
       expect(findCanaries(sink.lines.join('\n'), FORBIDDEN)).toEqual([]);

@@ -1,5 +1,7 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/config-error';
+import { loadSecurityConfig } from '../../src/config/security-config';
 
 describe('loadConfig', () => {
   test('defaults match the documentation', () => {
@@ -10,7 +12,16 @@ describe('loadConfig', () => {
     expect(config.digidonar.timeZone).toBe('Asia/Kolkata');
     expect(config.simpsy.baseUrl).toBe('http://voice.simpsy.com/api/v1');
     expect(config.digidonar).toMatchObject({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+    expect(config.shutdownDrainDelayMs).toBe(5_000);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('SHUTDOWN_DRAIN_DELAY_MS: 0 turns the delay off; negative or absurd values are refused', () => {
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '0' }).shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '15000' }).shutdownDrainDelayMs).toBe(15_000);
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '-1' })).toThrow('SHUTDOWN_DRAIN_DELAY_MS');
+    expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5s' })).toThrow('SHUTDOWN_DRAIN_DELAY_MS');
   });
 
   test('values from the environment win, trailing slashes are dropped, empty means unset', () => {
@@ -51,5 +62,185 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIMPSY_BASE_URL: 'http://h/api?secret=hunter2' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
+  });
+});
+
+describe('loadConfig refuses what start-up would choke on, naming the variable, never its value', () => {
+  /** The ConfigError `loadConfig(env)` throws; fails the test when it throws something else or nothing. */
+  function refusal(env: Record<string, string>): ConfigError {
+    let thrown: unknown;
+    try {
+      loadConfig(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    return thrown as ConfigError;
+  }
+
+  test.each([
+    ['a port out of range', 'redis://cache.internal:99999'],
+    ['a port of 0', 'redis://cache.internal:0'],
+    ['a database that is not a number', 'redis://:s3cretpass@cache.internal:6379/sessions'],
+    ['a fractional database', 'redis://cache.internal:6379/1.5'],
+    ['a password that is not valid percent-encoding', 'redis://:s3cr%zzpass@cache.internal:6379'],
+    ['no host', 'redis://'],
+    ['no host, one slash', 'redis:/cache.internal'],
+    ['a query string the client would ignore', 'redis://cache.internal:6379?password=s3cretpass'],
+    ['a fragment', 'redis://cache.internal:6379#s3cretpass'],
+    ['another scheme', 'http://cache.internal:6379'],
+    ['not a URL', 'cache.internal:6379'],
+    ['spaces', 'redis://cache internal:6379'],
+  ])('REDIS_URL with %s is refused', (_case, url) => {
+    const error = refusal({ REDIS_URL: url });
+    expect(error.message).toContain('REDIS_URL');
+    // 'redis://' alone is also the example in the message.
+    if (url !== 'redis://') expect(error.message).not.toContain(url);
+    expect(error.message).not.toContain('s3cr');
+    expect(error.message).not.toContain('cache.internal');
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  test.each([
+    'redis://cache.internal:6379',
+    'redis://:p%40ss@cache.internal:6379/2',
+    'rediss://user:pw@cache.internal',
+    'redis://[::1]:6380/0',
+    'redis://127.0.0.1',
+  ])('REDIS_URL %s is accepted as is', (url) => {
+    expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
+
+  test.each([
+    ['a password without a user', 'http://:pw-s3cret@voice.example.test/api/v1'],
+    ['a user and a password', 'https://user:pw-s3cret@voice.example.test/api/v1'],
+    ['a user alone', 'https://pw-s3cret@voice.example.test/api/v1'],
+  ])('SIMPSY_BASE_URL with %s is refused, saying why', (_case, url) => {
+    const error = refusal({ SIMPSY_BASE_URL: url });
+    expect(error.message).toContain('SIMPSY_BASE_URL');
+    expect(error.message).toMatch(/user info|user or password/);
+    expect(error.message).toContain('accounts file');
+    expect(error.message).not.toContain('pw-s3cret');
+  });
+
+  test('DIGIDONAR_BASE_URL with a password is refused too', () => {
+    expect(refusal({ DIGIDONAR_BASE_URL: 'https://:pw-s3cret@cloud.digidonar.in' }).message).toContain('DIGIDONAR_BASE_URL');
+  });
+});
+
+describe('JWT_PUBLIC_KEY is parsed at load time', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = (key: KeyObject, type: 'spki' | 'pkcs8' | 'pkcs1') =>
+    key.export({ type, format: 'pem' } as never) as unknown as string;
+  const jwtEnv = (publicKey: string, extra: Record<string, string> = {}) => ({
+    JWT_PUBLIC_KEY: publicKey,
+    JWT_ISSUER: 'https://issuer.test/',
+    JWT_AUDIENCE: 'billing',
+    ...extra,
+  });
+  /** The base64 body of a PEM, which must never show up in a message. */
+  const body = (text: string) => text.split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+
+  function refusal(load: (env: NodeJS.ProcessEnv) => unknown, env: Record<string, string>): ConfigError {
+    let thrown: unknown;
+    try {
+      load(env);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    return thrown as ConfigError;
+  }
+
+  test.each([
+    ['an RSA private key (PKCS#8)', () => pem(rsa.privateKey, 'pkcs8')],
+    ['an RSA private key (PKCS#1)', () => pem(rsa.privateKey, 'pkcs1')],
+    ['an EC private key', () => pem(ec.privateKey, 'pkcs8')],
+    ['a private key with \\n escapes', () => pem(rsa.privateKey, 'pkcs8').replace(/\n/g, '\\n')],
+  ])('%s is refused as a private key', (_case, key) => {
+    const text = key();
+    for (const load of [loadConfig, loadSecurityConfig]) {
+      const error = refusal(load, jwtEnv(text));
+      expect(error.message).toContain('JWT_PUBLIC_KEY');
+      expect(error.message).toMatch(/private key/);
+      expect(error.message).not.toContain(body(text.replace(/\\n/g, '\n')).slice(0, 40));
+      expect(error.message.split('\n')).toHaveLength(1);
+    }
+  });
+
+  test.each([
+    ['text that is no key', 'not-a-key-at-all-s3cret'],
+    ['a PEM with a broken body', '-----BEGIN PUBLIC KEY-----\nAAAAs3cretAAAA\n-----END PUBLIC KEY-----\n'],
+    ['a symmetric secret', 'aGVsbG8td29ybGQtdGhpcy1pcy1hLXMzY3JldA=='],
+  ])('%s is refused', (_case, text) => {
+    for (const load of [loadConfig, loadSecurityConfig]) {
+      const error = refusal(load, jwtEnv(text));
+      expect(error.message).toContain('JWT_PUBLIC_KEY');
+      expect(error.message).not.toContain('s3cret');
+      expect(error.message.split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('a key none of JWT_ALGORITHMS can use is refused, naming both', () => {
+    const error = refusal(loadConfig, jwtEnv(pem(ec.publicKey, 'spki'), { JWT_ALGORITHMS: 'RS256' }));
+    expect(error.message).toContain('JWT_PUBLIC_KEY');
+    expect(error.message).toContain('JWT_ALGORITHMS');
+  });
+
+  test('public keys are accepted: RSA and EC as SPKI PEM, with or without \\n escapes', () => {
+    const rsaPem = pem(rsa.publicKey, 'spki');
+    expect(loadConfig(jwtEnv(rsaPem)).security.jwt?.publicKey).toBe(rsaPem);
+    expect(loadConfig(jwtEnv(rsaPem.replace(/\n/g, '\\n'))).security.jwt?.publicKey).toBe(rsaPem);
+    expect(loadConfig(jwtEnv(pem(ec.publicKey, 'spki'))).security.jwt?.publicKey).toContain('BEGIN PUBLIC KEY');
+  });
+});
+
+describe('CACHE_KEY_SECRET, the HMAC key of the credential fingerprints in cache keys', () => {
+  const KEY = 'cache-key-5ecret-0123456789abcdef-0123';
+  const production = { NODE_ENV: 'production', TRUST_NETWORK_WITHOUT_ROUTER_SECRET: 'true' };
+
+  test('is read from the environment as a Secret that never prints', () => {
+    const config = loadConfig({ CACHE_KEY_SECRET: KEY, REDIS_URL: 'redis://cache.internal:6379' });
+    expect(config.cacheKeySecret.reveal()).toBe(KEY);
+    expect(config.cacheKeySecretGenerated).toBe(false);
+    expect(JSON.stringify(config)).not.toContain(KEY);
+  });
+
+  test('unset, it is generated once per process: every loadConfig here gets the same, never a fixed one', () => {
+    const first = loadConfig({});
+    const second = loadConfig({ REDIS_URL: 'redis://cache.internal:6379' });
+    expect(first.cacheKeySecretGenerated).toBe(true);
+    expect(first.cacheKeySecret.reveal()).toBe(second.cacheKeySecret.reveal());
+    expect(first.cacheKeySecret.reveal().length).toBeGreaterThanOrEqual(32);
+    expect(first.cacheKeySecret.reveal()).not.toBe(KEY);
+    expect(JSON.stringify(first)).not.toContain(first.cacheKeySecret.reveal());
+  });
+
+  test('shorter than 32 characters is refused, naming it, never its value', () => {
+    const short = 'short-cache-k3y-31-characters!!';
+    expect(short).toHaveLength(31);
+    let thrown: unknown;
+    try {
+      loadConfig({ CACHE_KEY_SECRET: short });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toContain('CACHE_KEY_SECRET');
+    expect((thrown as Error).message).not.toContain(short);
+  });
+
+  test.each([
+    ['REDIS_URL', { REDIS_URL: 'redis://cache.internal:6379' }],
+    ['REDIS_CLUSTER_NODES', { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379,redis://10.0.0.2:6379' }],
+  ])('production with %s and no CACHE_KEY_SECRET is refused, naming it', (_name, redis) => {
+    expect(() => loadConfig({ ...production, ...redis })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...production, ...redis })).toThrow('CACHE_KEY_SECRET');
+    expect(loadConfig({ ...production, ...redis, CACHE_KEY_SECRET: KEY }).cacheKeySecret.reveal()).toBe(KEY);
+  });
+
+  test('production without Redis needs none: the in-process cache never leaves the process', () => {
+    expect(loadConfig(production).cacheKeySecretGenerated).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { loadConfig } from '../../src/config/config';
 import { AccountsDocument } from '../generated/operations';
 import { FORBIDDEN, canaryAccount } from '../support/canary';
 import { startHarness, type Harness } from '../support/harness';
@@ -92,15 +93,43 @@ describe('metrics, readiness and logs', () => {
     expect(JSON.parse(ready.text)).toMatchObject({ status: 'ready', checks: { redis: 'not configured' } });
   });
 
-  test('/readyz is 503 while the configured Redis is unreachable; upstream outages do not count', async () => {
+  test('/readyz stays 200 while the configured Redis is unreachable, says so in its body, and GraphQL still answers', async () => {
+    // A Redis shared by every replica must not take them all out of the service at once: the
+    // cache is an optimisation, and each instance answers from the upstreams without it.
     const port = await closedPort();
     const noRedis = await startHarness({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, DIGIDONAR_BASE_URL: `http://127.0.0.1:${port}` } });
     try {
       const response = await request(noRedis.url.replace('/graphql', '/readyz'));
-      expect(response.statusCode).toBe(503);
-      expect(await response.body.json()).toMatchObject({ status: 'not ready', checks: { redis: 'unavailable' } });
+      expect(response.statusCode).toBe(200);
+      expect(await response.body.json()).toMatchObject({ status: 'ready', checks: { redis: 'unavailable' } });
+      // An upstream outage (Digidonar points at the closed port) does not count either.
+      const answer = await noRedis.query('{ account(provider: SIMPSY, accountId: "acme-voice") { accountId } }');
+      expect(answer.data).toEqual({ account: { accountId: 'acme-voice' } });
     } finally {
       await noRedis.close();
+    }
+  });
+
+  test('with Redis and no CACHE_KEY_SECRET: one warn line says it is missing, never the generated key', async () => {
+    const port = await closedPort();
+    const lines: string[] = [];
+    const generated = loadConfig({}).cacheKeySecret.reveal();
+    const withRedis = await startHarness({ env: { REDIS_URL: `redis://127.0.0.1:${port}` }, logDestination: { write: (line) => void lines.push(line) } });
+    await withRedis.close();
+    const configured: string[] = [];
+    const withKey = await startHarness({
+      env: { REDIS_URL: `redis://127.0.0.1:${port}`, CACHE_KEY_SECRET: 'cache-key-5ecret-0123456789abcdef-0123' },
+      logDestination: { write: (line) => void configured.push(line) },
+    });
+    await withKey.close();
+
+    const missing = (logged: string[]) =>
+      logged.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.msg.includes('CACHE_KEY_SECRET'));
+    expect(missing(lines)).toEqual([expect.objectContaining({ level: 40 })]);
+    expect(missing(configured)).toEqual([]);
+    for (const line of [...lines, ...configured]) {
+      expect(line).not.toContain(generated);
+      expect(line).not.toContain('cache-key-5ecret');
     }
   });
 });

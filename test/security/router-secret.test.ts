@@ -1,13 +1,17 @@
 import { inspect } from 'node:util';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/config-error';
 import { loadSecurityConfig } from '../../src/config/security-config';
+import { routerSecretHook } from '../../src/server/security/router-secret';
 import { startHarness, type Harness } from '../support/harness';
 
 // The router's shared secret: checked in an onRequest hook, before the body is read or any
 // GraphQL runs, so a caller without it learns nothing and costs nothing.
 const SECRET = 'rtr-5ecret-d41c7e9b-only-the-router';
+/** The secret being rotated out (ROUTER_SECRET_PREVIOUS). */
+const PREVIOUS = 'rtr-0ld-5ecret-73aa01c2-rotating-out';
 const QUERY = '{ account(provider: SIMPSY, accountId: "acme-voice") { accountId plan { name } } }';
 
 interface Answer {
@@ -97,6 +101,10 @@ describe('router secret over HTTP', () => {
     expect(harness.upstreamCalls()).toBe(before);
   });
 
+  test('without ROUTER_SECRET_PREVIOUS, a secret rotated out is refused', async () => {
+    expectRefused(await send(harness.url, { headers: { 'router-authorization': PREVIOUS } }));
+  });
+
   test('the right value: 200 with data', async () => {
     const before = harness.upstreamCalls();
     const answer = await send(harness.url, { headers: { 'router-authorization': SECRET } });
@@ -137,6 +145,66 @@ describe('router secret over HTTP', () => {
     for (const text of [...responses, ...logs]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(SECRET.slice(0, 16));
+    }
+  });
+});
+
+describe('router secret rotation (ROUTER_SECRET_PREVIOUS)', () => {
+  let rotating: Harness;
+  const rotationLogs: string[] = [];
+
+  beforeAll(async () => {
+    rotating = await startHarness({
+      env: { ROUTER_SECRET: SECRET, ROUTER_SECRET_PREVIOUS: PREVIOUS },
+      logDestination: { write: (line: string) => void rotationLogs.push(line) },
+    });
+  });
+
+  afterAll(async () => {
+    await rotating?.close();
+  });
+
+  test('both the new and the previous secret are let in', async () => {
+    for (const secret of [SECRET, PREVIOUS]) {
+      const answer = await send(rotating.url, { headers: { 'router-authorization': secret } });
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.text).data.account.accountId).toBe('acme-voice');
+    }
+  });
+
+  test.each([
+    ['a third value', 'rtr-5ecret-d41c7e9b-only-the-routeR'],
+    ['a prefix of the previous secret', PREVIOUS.slice(0, -1)],
+    ['both secrets joined', `${SECRET}${PREVIOUS}`],
+    ['an empty value', ''],
+  ])('%s is refused, and costs no upstream call', async (_name, value) => {
+    const before = rotating.upstreamCalls();
+    expectRefused(await send(rotating.url, { headers: { 'router-authorization': value } }));
+    expect(rotating.upstreamCalls()).toBe(before);
+  });
+
+  test('the start-up log says a previous secret is still accepted, never which', () => {
+    const lines = rotationLogs.map((line) => JSON.parse(line) as { msg: string });
+    expect(lines.some((line) => /ROUTER_SECRET_PREVIOUS/.test(line.msg))).toBe(true);
+    for (const line of rotationLogs) {
+      expect(line).not.toContain(PREVIOUS.slice(0, 16));
+      expect(line).not.toContain(SECRET.slice(0, 16));
+    }
+  });
+
+  test('every candidate is compared with both secrets, whichever matches, so timing does not tell which', async () => {
+    const hook = routerSecretHook([SECRET, PREVIOUS], 'router-authorization');
+    const reply = { code: () => reply, header: () => reply, send: async () => reply } as unknown as FastifyReply;
+    // The module object itself (an `import * as` namespace would be a copy the hook never calls).
+    const compare = jest.spyOn(jest.requireActual<typeof import('node:crypto')>('node:crypto'), 'timingSafeEqual');
+    try {
+      for (const candidate of [SECRET, PREVIOUS, 'rtr-5ecret-wrong-wrong-wrong', '']) {
+        compare.mockClear();
+        await hook({ url: '/graphql', headers: { 'router-authorization': candidate } } as unknown as FastifyRequest, reply);
+        expect(compare).toHaveBeenCalledTimes(2);
+      }
+    } finally {
+      compare.mockRestore();
     }
   });
 });
@@ -184,6 +252,25 @@ describe('router secret configuration', () => {
     expect(security.routerSecret).toBe(SECRET);
     expect(security.routerSecretHeader).toBe('router-authorization');
     expect(security.networkIsTrusted).toBe(false);
+  });
+
+  test('ROUTER_SECRET_PREVIOUS is read beside ROUTER_SECRET, and refused without it or when short', () => {
+    const security = loadSecurityConfig({ ROUTER_SECRET: SECRET, ROUTER_SECRET_PREVIOUS: PREVIOUS });
+    expect(security.routerSecret).toBe(SECRET);
+    expect(security.routerSecretPrevious).toBe(PREVIOUS);
+    expect(loadSecurityConfig({ ROUTER_SECRET: SECRET }).routerSecretPrevious).toBeNull();
+    for (const load of [loadSecurityConfig, loadConfig]) {
+      const alone = configError(() => load({ ROUTER_SECRET_PREVIOUS: PREVIOUS }));
+      expect(alone.message).toContain('ROUTER_SECRET_PREVIOUS');
+      expect(alone.message).toContain('ROUTER_SECRET');
+      for (const surface of surfaces(alone)) expect(surface).not.toContain(PREVIOUS);
+      const short = configError(() => load({ ROUTER_SECRET: SECRET, ROUTER_SECRET_PREVIOUS: 'short-0ld-s3cr' }));
+      expect(short.message).toContain('ROUTER_SECRET_PREVIOUS');
+      for (const surface of surfaces(short)) {
+        expect(surface).not.toContain('short-0ld-s3cr');
+        expect(surface).not.toContain(SECRET);
+      }
+    }
   });
 
   test('the header name is validated and lower-cased', () => {

@@ -11,6 +11,11 @@ export function logSecurityPosture(config: AppConfig, logger: Logger): void {
   const { security } = config;
   if (security.routerSecret) {
     logger.info({ header: security.routerSecretHeader }, 'router secret required on every request');
+    if (security.routerSecretPrevious) {
+      logger.warn(
+        'ROUTER_SECRET_PREVIOUS is set: the previous router secret is still accepted; unset it once the router sends the new one',
+      );
+    }
   } else if (security.networkIsTrusted) {
     logger.warn('no ROUTER_SECRET: TRUST_NETWORK_WITHOUT_ROUTER_SECRET=true says only the router can reach this subgraph');
   } else {
@@ -23,6 +28,11 @@ export function logSecurityPosture(config: AppConfig, logger: Logger): void {
     );
   } else {
     logger.warn('JWT auth off: every configured account is readable by every caller');
+  }
+  if (config.cacheKeySecretGenerated && config.redisUrl !== null) {
+    logger.warn(
+      'CACHE_KEY_SECRET is not set: cache keys use a key generated for this process, so instances sharing this Redis do not share entries; set the same CACHE_KEY_SECRET (32+ characters) on each',
+    );
   }
   for (const [provider, settings] of [
     ['Digidonar', config.digidonar],
