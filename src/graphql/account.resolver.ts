@@ -4,6 +4,7 @@ import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import { loadReadable } from './account.load';
 import type { GraphQLContext } from './context';
+import { ACCOUNTS_ASSUMED_SIZE } from './federation-directives';
 import { AccountKeyInput } from './types/account-key.input';
 import { AccountType } from './types/account.type';
 import { ProviderEnum } from './types/enums';
@@ -28,6 +29,7 @@ export class AccountResolver {
   }
 
   @Directive('@authenticated')
+  @Directive(`@listSize(assumedSize: ${ACCOUNTS_ASSUMED_SIZE})`)
   @Query(() => [AccountType], {
     nullable: 'items',
     description:

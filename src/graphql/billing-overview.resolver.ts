@@ -4,6 +4,7 @@ import { attentionReasons, totalsPerCurrency, urgency, type AccountOutcome } fro
 import { accountKeyString } from '../domain/provider';
 import { readableAccounts } from './access';
 import { loadReadable } from './account.load';
+import { OVERVIEW_LOAD_COST, cost } from './federation-directives';
 import type { GraphQLContext } from './context';
 import { BillingOverviewType, type AccountOverviewType } from './types/billing-overview.type';
 
@@ -20,6 +21,7 @@ function problemOf(error: unknown): { code: string; message: string } {
 @Resolver(() => BillingOverviewType)
 export class BillingOverviewResolver {
   @Directive('@authenticated')
+  @Directive(cost(OVERVIEW_LOAD_COST))
   @Query(() => BillingOverviewType, {
     nullable: true,
     description:

@@ -51,7 +51,9 @@ export async function buildBillingSchema(
     validate: false,
     authChecker,
   });
-  const imports = authDirectives ? ['@key', '@authenticated', '@requiresScopes'] : ['@key'];
+  // @cost/@listSize (demand control) and @tag (contracts): see federation-directives.ts.
+  const base = ['@key', '@cost', '@listSize', '@tag'];
+  const imports = authDirectives ? [...base, '@authenticated', '@requiresScopes'] : base;
   const printed = parse(`${link(imports)}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
   const typeDefs = authDirectives ? printed : withoutAuthDirectives(printed);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<GraphQLContext>;

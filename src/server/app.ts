@@ -31,6 +31,7 @@ import { buildBillingSchema } from '../graphql/schema';
 import { createDigidonarProvider } from '../providers/digidonar';
 import { withResilience, type ResilientProvider } from '../providers/resilience';
 import { Metrics } from './metrics';
+import { landingPagePlugin } from './landing-page';
 import { createSimpsyProvider } from '../providers/simpsy';
 
 /** Everything needed to serve: validated configuration, the accounts, a logger. */
@@ -203,6 +204,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     }),
     plugins: [
       fastifyApolloDrainPlugin(http),
+      landingPagePlugin(config),
       requestLogPlugin(logger, metrics),
       // Apollo's own cache-control plugin runs on every field; ours reads each account once.
       ApolloServerPluginCacheControlDisabled(),

@@ -1,5 +1,6 @@
 import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { PAYMENT_SCOPE } from '../access';
+import { ACCOUNT_LOAD_COST, INTERNAL_TAG, PAYMENT_TAG, cost } from '../federation-directives';
 import type { AccountView } from '../../domain/account';
 import { AddonType } from './addon.type';
 import { CoinBalanceType } from './coin-balance.type';
@@ -18,6 +19,7 @@ import { ValidityType } from './validity.type';
 // Provider-specific parts are nullable: a Digidonar account has no plan, a Simpsy account no coins.
 @Directive('@key(fields: "provider accountId")')
 @Directive('@authenticated')
+@Directive(cost(ACCOUNT_LOAD_COST))
 @ObjectType('Account', { simpleResolvers: true, description:
     'A telephony account billed by one provider, with its billing data normalized. Keyed by provider and accountId, so any subgraph can reference it.',
 })
@@ -31,6 +33,7 @@ export class AccountType implements AccountView {
   @Field(() => DateTimeScalar, { description: 'When the provider answered with this data (also in freshness).' })
   fetchedAt!: string;
 
+  @Directive(INTERNAL_TAG)
   @Field(() => FreshnessType, { description: 'How current the data is, and whether it is served stale after a failed refresh.' })
   freshness!: FreshnessType;
 
@@ -55,6 +58,7 @@ export class AccountType implements AccountView {
   @Field(() => [AddonType], { nullable: true, description: 'Priced add-ons: agents, storage, CRM (Simpsy). DID add-ons are in dids.' })
   addons!: AddonType[] | null;
 
+  @Directive(PAYMENT_TAG)
   @Field(() => MoneyType, { nullable: true, description: 'The credit limit (Simpsy).' })
   creditLimit!: MoneyType | null;
 
@@ -66,6 +70,7 @@ export class AccountType implements AccountView {
 
   @Authorized(PAYMENT_SCOPE)
   @Directive(`@requiresScopes(scopes: [["${PAYMENT_SCOPE}"]])`)
+  @Directive(PAYMENT_TAG)
   @Field(() => PaymentMethodType, {
     // Every type uses plain property reads (simpleResolvers), which skip TypeGraphQL's
     // middleware and so @Authorized: this field must keep its wrapper (test/graphql/schema-auth.test.ts).

@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { OVERVIEW_ASSUMED_ACCOUNTS, cost } from '../federation-directives';
 import { AccountType } from './account.type';
 import { AttentionReasonEnum, ProviderEnum } from './enums';
 import { MoneyType } from './money.type';
@@ -20,6 +21,8 @@ export class AccountOverviewType {
   @Field(() => ID, { description: 'The account id within that provider.' })
   accountId!: string;
 
+  // Already loaded, and paid for, by billingOverview (whatever is selected here): one object, not an account load.
+  @Directive(cost(1))
   @Field(() => AccountType, { nullable: true, description: 'The account, or null when it could not be read (see problem).' })
   account!: AccountType | null;
 
@@ -33,6 +36,7 @@ export class AccountOverviewType {
 @ObjectType('BillingOverview', { simpleResolvers: true, description: "Every account the caller may see, across both providers, the ones needing attention first.",
 })
 export class BillingOverviewType {
+  @Directive(`@listSize(assumedSize: ${OVERVIEW_ASSUMED_ACCOUNTS})`)
   @Field(() => [AccountOverviewType], { description: 'Accounts needing attention first (most urgent reason first), then the rest.' })
   accounts!: AccountOverviewType[];
 

@@ -1,7 +1,9 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import type { Freshness, RefreshError } from '../../domain/account';
+import { INTERNAL_TAG } from '../federation-directives';
 import { DateTimeScalar } from './scalars';
 
+@Directive(INTERNAL_TAG)
 @ObjectType('RefreshError', { simpleResolvers: true, description: 'Why the latest refresh of an account (or its invoices) failed while older data is served.' })
 export class RefreshErrorType implements RefreshError {
   @Field(() => String, { description: 'The error code the refresh failed with, e.g. UPSTREAM_TIMEOUT.' })
@@ -11,6 +13,7 @@ export class RefreshErrorType implements RefreshError {
   message!: string;
 }
 
+@Directive(INTERNAL_TAG)
 @ObjectType('Freshness', { simpleResolvers: true, description: "How current an account's billing data, or its invoice list, is." })
 export class FreshnessType implements Freshness {
   @Field(() => DateTimeScalar, { description: 'When the provider answered with this data.' })

@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { INTERNAL_TAG } from '../federation-directives';
 import { FreshnessType } from './freshness.type';
 import { InvoiceType } from './invoice.type';
 
@@ -45,6 +46,7 @@ export class InvoiceConnectionType {
   @Field(() => Int, { description: 'How many invoices the account has in all, across every page.' })
   totalCount!: number;
 
+  @Directive(INTERNAL_TAG)
   @Field(() => FreshnessType, { description: 'How current the invoice list is, and whether it is served stale after a failed refresh.' })
   freshness!: FreshnessType;
 }

@@ -1,6 +1,8 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import type { PaymentMethod } from '../../domain/account';
+import { PAYMENT_TAG } from '../federation-directives';
 
+@Directive(PAYMENT_TAG)
 @ObjectType('PaymentMethod', { simpleResolvers: true, description: 'How the account pays. The card number is never shown unmasked.' })
 export class PaymentMethodType implements PaymentMethod {
   @Field(() => String, { nullable: true, description: 'The payment method as the provider names it, e.g. "Visa".' })

@@ -64,6 +64,9 @@ export async function startCompanion(): Promise<{ url: string; close(): Promise<
   const server = new ApolloServer({
     schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
     logger: silentLogger,
+    // Whoever runs the companion (a test, `npm run stack`) owns SIGINT/SIGTERM: Apollo's own
+    // handlers would stop it on the first Ctrl-C and send the signal again.
+    stopOnTerminationSignals: false,
   });
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
   return { url, close: () => server.stop() };
