@@ -139,7 +139,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   const observer = metrics.upstreamObserver((attempt) => logger.debug({ ...attempt }, 'upstream attempt'));
   providers.push(
     withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar, Math.random, observer),
-    withResilience(createSimpsyProvider(transport(config.simpsy)), config.simpsy, Math.random, observer),
+    withResilience(
+      createSimpsyProvider({ ...transport(config.simpsy), invoiceLinkPrefixes: config.simpsyInvoiceLinkPrefixes }),
+      config.simpsy,
+      Math.random,
+      observer,
+    ),
   );
   const cache = createSnapshotCache(config, logger);
   const service = new AccountService({
