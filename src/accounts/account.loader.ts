@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { AccountView } from '../domain/account';
 import type { InvoiceListView } from '../domain/invoice';
 import { accountKeyString, type AccountKey } from '../domain/provider';
-import type { AccountService } from './account.service';
+import type { AccountService, AccountVisibility } from './account.service';
 
 /** Loads account snapshots, deduplicated and batched per tick; one per request, never shared. */
 export type AccountLoader = Pick<DataLoader<AccountKey, AccountView, string>, 'load'>;
@@ -29,12 +29,12 @@ function handledLoader<V>(batch: (keys: readonly AccountKey[]) => Promise<Array<
   };
 }
 
-/** Creates a per-request account loader over the service. */
-export function createAccountLoader(service: AccountService): AccountLoader {
-  return handledLoader((keys) => service.loadMany(keys));
+/** Creates a per-request account loader over the service; accounts not `visible` to the request load as unknown ones. */
+export function createAccountLoader(service: AccountService, visible?: AccountVisibility): AccountLoader {
+  return handledLoader((keys) => service.loadMany(keys, visible));
 }
 
 /** Creates a per-request invoice loader over the service: aliases and repeats of one account cost one load. */
-export function createInvoiceLoader(service: AccountService): InvoiceLoader {
-  return handledLoader((keys) => service.loadInvoicesMany(keys));
+export function createInvoiceLoader(service: AccountService, visible?: AccountVisibility): InvoiceLoader {
+  return handledLoader((keys) => service.loadInvoicesMany(keys, visible));
 }

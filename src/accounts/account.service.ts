@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountSnapshot, AccountView, Freshness } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
-import { BillingError, ErrorCode } from '../domain/billing-error';
+import { BillingError, ErrorCode, accountNotFound } from '../domain/billing-error';
 import type { InvoiceList, InvoiceListView } from '../domain/invoice';
 import type { Secret } from '../domain/secret';
 import type { AccountKey, Provider } from '../domain/provider';
@@ -44,6 +44,12 @@ const TRANSIENT = new Set<string>([
 ]);
 
 const PEER_POLL_MS = 25;
+
+/**
+ * Which configured accounts one request may see. The others are answered exactly as accounts
+ * that are not configured (same error, same moment in the batch), so no caller can tell them apart.
+ */
+export type AccountVisibility = (entry: AccountEntry) => boolean;
 
 /** What is cached per account: its snapshot, or its invoice list (under keys of its own). */
 export type CachedResource = 'account' | 'invoices';
@@ -94,11 +100,11 @@ export class AccountService {
     this.#onBatch = options.onBatch;
   }
 
-  /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured. */
-  load(key: AccountKey): Promise<AccountView> {
+  /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured, or not visible. */
+  load(key: AccountKey, visible?: AccountVisibility): Promise<AccountView> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
-    if (!entry || !client) return Promise.reject(notConfigured(key));
+    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
     return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
   }
 
@@ -107,10 +113,10 @@ export class AccountService {
    * TTL (keys of their own), one call in flight per account, stale-if-error, refresh leases.
    * Null for a provider without invoices (Digidonar): no upstream call, no error.
    */
-  loadInvoices(key: AccountKey): Promise<InvoiceListView | null> {
+  loadInvoices(key: AccountKey, visible?: AccountVisibility): Promise<InvoiceListView | null> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
-    if (!entry || !client) return Promise.reject(notConfigured(key));
+    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
     if (!client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
     return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
@@ -132,8 +138,8 @@ export class AccountService {
   }
 
   /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
-  async loadInvoicesMany(keys: readonly AccountKey[]): Promise<Array<InvoiceListView | null | Error>> {
-    return Promise.all(keys.map((key) => this.loadInvoices(key).catch((error: unknown) => toError(error))));
+  async loadInvoicesMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<InvoiceListView | null | Error>> {
+    return Promise.all(keys.map((key) => this.loadInvoices(key, visible).catch((error: unknown) => toError(error))));
   }
 
   /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
@@ -146,9 +152,9 @@ export class AccountService {
    * The DataLoader batch function: every key at once, concurrently, each result in its key's
    * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
    */
-  async loadMany(keys: readonly AccountKey[]): Promise<Array<AccountView | Error>> {
+  async loadMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<AccountView | Error>> {
     this.#onBatch?.(keys.length);
-    return Promise.all(keys.map((key) => this.load(key).catch((error: unknown) => toError(error))));
+    return Promise.all(keys.map((key) => this.load(key, visible).catch((error: unknown) => toError(error))));
   }
 
   /** Closes every provider's connections and the cache. */
@@ -275,11 +281,4 @@ function view<T extends Cacheable>(snapshot: T, policy: CachePolicy, refreshErro
 
 function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function notConfigured(key: AccountKey): BillingError {
-  return new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${key.accountId}" is configured`, {
-    provider: key.provider,
-    accountId: key.accountId,
-  });
 }

@@ -4,8 +4,10 @@ import { COIN_KINDS, type CoinKind } from '../domain/account';
 import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
 import { Secret } from '../domain/secret';
+import { invoiceLinkPrefix } from '../domain/invoice';
 import { DEFAULT_VALIDITY_EXPIRING_SOON_DAYS } from '../domain/validity-status';
 import type { ResilienceSettings } from '../providers/resilience';
+import { DEFAULT_SIMPSY_INVOICE_LINK_PREFIXES } from '../providers/simpsy';
 import { ConfigError } from './config-error';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
@@ -39,8 +41,10 @@ export interface AppConfig {
   readonly logLevel: string;
   /** Path of the accounts file; null means the built-in sandbox. */
   readonly accountsFile: string | null;
-  /** Most keys one `accounts` root field may ask for. */
+  /** Most account keys one operation may ask for, all `account`/`accounts` fields and aliases together. */
   readonly maxAccountsPerQuery: number;
+  /** Where Simpsy invoice links may point: https prefixes ending in "/" (empty: no links are shown). */
+  readonly simpsyInvoiceLinkPrefixes: readonly string[];
   /** Entries of the in-process snapshot cache (used when no Redis is configured). */
   readonly cacheMaxEntries: number;
   /** A Redis shared by every instance, or null for the in-process cache. */
@@ -131,6 +135,26 @@ function redisUrlProblem(value: string): string | null {
   if (url.search || url.hash) return 'must not have a query string or fragment: the Redis client would ignore them';
   return null;
 }
+/** A comma-separated allow-list of invoice link prefixes, or "none" for no links at all. */
+const invoiceLinkPrefixes = (fallback: readonly string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return [...fallback];
+      if (value.trim() === 'none') return [];
+      const prefixes: string[] = [];
+      for (const [index, entry] of value.split(',').filter((item) => item.trim() !== '').entries()) {
+        try {
+          prefixes.push(invoiceLinkPrefix(entry));
+        } catch (error) {
+          // The entry is not echoed: a refused one may hold a token.
+          context.addIssue({ code: 'custom', message: `entry ${index + 1} ${(error as Error).message}` });
+          return z.NEVER;
+        }
+      }
+      return prefixes;
+    });
 
 const timeZone = (fallback: string) =>
   z
@@ -189,6 +213,7 @@ const envSchema = z.object({
   DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
   SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
   SIMPSY_TIME_ZONE: timeZone('UTC'),
+  SIMPSY_INVOICE_LINK_PREFIXES: invoiceLinkPrefixes(DEFAULT_SIMPSY_INVOICE_LINK_PREFIXES),
 });
 
 type ProviderName = 'DIGIDONAR' | 'SIMPSY';
@@ -284,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     accountsFile: e.ACCOUNTS_FILE ?? null,
     maxAccountsPerQuery: e.MAX_ACCOUNTS_PER_QUERY,
+    simpsyInvoiceLinkPrefixes: Object.freeze(e.SIMPSY_INVOICE_LINK_PREFIXES),
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,

@@ -1,4 +1,5 @@
-import type { Provider } from './provider';
+import { echoAccountId } from './client-text';
+import type { AccountKey, Provider } from './provider';
 
 /** The fixed set of error codes a client can see in `extensions.code`. */
 export const ErrorCode = {
@@ -55,4 +56,17 @@ export class BillingError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/**
+ * The one answer for an account this caller cannot have: not configured, or configured for
+ * another tenant. Both must read the same, code and message alike, or a caller could probe
+ * which ids exist elsewhere. The id is echoed bounded (client-text.ts).
+ */
+export function accountNotFound(key: AccountKey): BillingError {
+  const accountId = echoAccountId(key.accountId);
+  return new BillingError(ErrorCode.ACCOUNT_NOT_FOUND, `No ${key.provider} account "${accountId}" is configured`, {
+    provider: key.provider,
+    accountId,
+  });
 }

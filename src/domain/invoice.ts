@@ -1,6 +1,5 @@
 import type { Freshness, Money, ProviderDate } from './account';
 import type { Provider } from './provider';
-import type { Secret } from './secret';
 
 export const INVOICE_STATUSES = ['PAID', 'UNPAID', 'OVERDUE', 'CANCELLED', 'UNKNOWN'] as const;
 /** Where an invoice stands, whatever words the provider uses for it. */
@@ -17,7 +16,7 @@ export interface Invoice {
   readonly status: InvoiceStatus;
   /** The status word exactly as the provider sent it. */
   readonly rawStatus: string | null;
-  /** Where the invoice can be viewed: an http(s) URL that carries no credential, else null. */
+  /** Where the invoice can be viewed: an allowed https prefix plus the invoice id (see invoiceUrl), else null. */
   readonly url: string | null;
 }
 
@@ -71,20 +70,66 @@ export function compareNewestFirst(a: Invoice, b: Invoice): number {
   return ids.compare(b.id, a.id) || (a.id === b.id ? 0 : a.id < b.id ? 1 : -1);
 }
 
+/** The endings an invoice link may have after the invoice id (the id alone, or a PDF of it). */
+const LINK_ENDINGS = ['.pdf', ''] as const;
+
 /**
- * An invoice link as a client may see it: an absolute http(s) URL without user info that
- * carries none of the account's credentials, raw or URL-encoded (a provider that signs links
- * with the API key or secret would otherwise hand them to every reader); null otherwise.
+ * An invoice link as a client may see it, rebuilt rather than passed on: an `https` URL without
+ * user info whose scheme, host, port and path start with one of `prefixes` (the operator's
+ * allow-list, each ending in "/"), followed by the invoice's own id as one path segment,
+ * optionally with ".pdf". The query string and fragment are always dropped. What comes out is
+ * the prefix plus the id (which the response shows anyway) plus that ending, so no credential,
+ * whatever its encoding, case or cut, can ride along: nothing else from the provider passes.
+ * Null for any other link.
  */
-export function invoiceUrl(raw: string | null, credentials: { readonly key: Secret; readonly secret: Secret }): string | null {
-  if (raw === null) return null;
+export function invoiceUrl(raw: string | null, invoiceId: string, prefixes: readonly string[]): string | null {
+  if (raw === null || invoiceId === '') return null;
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
     return null;
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username !== '' || url.password !== '') return null;
-  const carriesCredential = [raw, url.href].some((text) => credentials.key.appearsIn(text) || credentials.secret.appearsIn(text));
-  return carriesCredential ? null : url.href;
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return null;
+  // The WHATWG parser has already resolved dot segments and lower-cased the host.
+  const location = `${url.protocol}//${url.host}${url.pathname}`;
+  for (const prefix of prefixes) {
+    if (!location.startsWith(prefix)) continue;
+    const rest = location.slice(prefix.length);
+    for (const ending of LINK_ENDINGS) {
+      if (!rest.endsWith(ending)) continue;
+      const segment = rest.slice(0, rest.length - ending.length);
+      if (segment.includes('/') || decodeSegment(segment) !== invoiceId) continue;
+      return `${prefix}${encodeURIComponent(invoiceId)}${ending}`;
+    }
+  }
+  return null;
+}
+
+/** A path segment's text, or null when its escapes are malformed. */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads an allow-list entry for invoice links: an https URL with a host, a path ending in "/",
+ * no user info, query or fragment. Returns its normalized form, or throws saying what is wrong.
+ */
+export function invoiceLinkPrefix(entry: string): string {
+  let url: URL;
+  try {
+    url = new URL(entry.trim());
+  } catch {
+    throw new Error('must be an https URL');
+  }
+  if (url.protocol !== 'https:') throw new Error('must be an https URL');
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || entry.includes('?') || entry.includes('#')) {
+    throw new Error('must have no user info, query string or fragment');
+  }
+  if (!url.pathname.endsWith('/')) throw new Error('must end with "/"');
+  return `${url.protocol}//${url.host}${url.pathname}`;
 }

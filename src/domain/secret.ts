@@ -19,22 +19,6 @@ export class Secret {
     return this.#value;
   }
 
-  /**
-   * Whether the value appears in a text, as is or URL-encoded (percent or form encoding, any hex
-   * case, encoded up to three times): lets provider text be scrubbed without revealing the value.
-   */
-  appearsIn(text: string): boolean {
-    const value = this.#value;
-    if (value === '') return false;
-    let forms = [text];
-    for (let round = 0; round < 4; round += 1) {
-      if (forms.some((form) => form.includes(value))) return true;
-      // "+" is a space in form encoding but itself in a path: decode both ways.
-      forms = [...new Set(forms.flatMap((form) => [percentDecode(form), percentDecode(form.replace(/\+/g, ' '))]))];
-    }
-    return false;
-  }
-
   /** Whether two secrets hold the same value. */
   equals(other: Secret): boolean {
     return this.#value === other.#value;
@@ -51,16 +35,4 @@ export class Secret {
   [inspect.custom](): string {
     return REDACTED;
   }
-}
-
-/** Decodes every well-formed run of %XX escapes and leaves the rest as is (decodeURIComponent throws on a stray "%"). */
-function percentDecode(text: string): string {
-  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      // Not UTF-8 as a whole (a stray byte): still decode its ASCII escapes.
-      return run.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    }
-  });
 }

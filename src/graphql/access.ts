@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
+import { accountNotFound } from '../domain/billing-error';
 import type { AccountKey } from '../domain/provider';
 
 /** Who is asking, as read from the verified JWT. */
@@ -23,33 +24,33 @@ export interface Access {
   readonly accounts: () => readonly AccountKey[];
 }
 
-/** The configured accounts this caller may read (all, when access is not enforced). */
-export function readableAccounts(access: Access): AccountKey[] {
-  if (!access.enforce) return [...access.accounts()];
-  if (!access.caller.authenticated) {
+/** Refuses an anonymous caller when access is enforced: the one answer that is the same for every account. */
+export function assertSignedIn(access: Access): void {
+  if (access.enforce && !access.caller.authenticated) {
     throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
   }
-  return access.accounts().filter((key) => {
-    const tenant = access.tenantOf(key);
-    return typeof tenant === 'string' && access.caller.tenants.has(tenant);
-  });
+}
+
+/** Whether this caller may read an account owned by `tenant` (null: no tenant; undefined: no such account). */
+export function canRead(access: Access, tenant: string | null | undefined): boolean {
+  if (!access.enforce) return true;
+  return access.caller.authenticated && typeof tenant === 'string' && access.caller.tenants.has(tenant);
+}
+
+/** The configured accounts this caller may read (all, when access is not enforced). */
+export function readableAccounts(access: Access): AccountKey[] {
+  assertSignedIn(access);
+  return access.accounts().filter((key) => canRead(access, access.tenantOf(key)));
 }
 
 /**
- * Checks, before any upstream call, that the caller may read this account: authenticated, and
- * of the tenant that owns it. An unknown account passes, so that the loader reports it as such.
+ * Checks, before any upstream call, that the caller may read this account. An account of
+ * another tenant fails exactly as an unknown one does (ACCOUNT_NOT_FOUND, same message), so
+ * that no caller can tell which ids exist elsewhere; loads filter the same way (app.ts).
  */
 export function assertCanRead(access: Access, key: AccountKey): void {
-  if (!access.enforce) return;
-  if (!access.caller.authenticated) {
-    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
-  }
-  const tenant = access.tenantOf(key);
-  if (tenant !== undefined && (tenant === null || !access.caller.tenants.has(tenant))) {
-    throw new GraphQLError(`This ${key.provider} account belongs to another tenant`, {
-      extensions: { code: 'FORBIDDEN', provider: key.provider, accountId: key.accountId },
-    });
-  }
+  assertSignedIn(access);
+  if (!canRead(access, access.tenantOf(key))) throw accountNotFound(key);
 }
 
 /** TypeGraphQL's auth checker: @Authorized() needs a signed-in user, @Authorized(scope) that scope too. */

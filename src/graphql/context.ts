@@ -10,7 +10,7 @@ export interface GraphQLContext {
     /** Invoice lists, loaded only when a query selects Account.invoices. */
     readonly invoices: InvoiceLoader;
   };
-  /** Most keys one `accounts` field may ask for. */
+  /** Most keys one `accounts` field may ask for (the whole operation is bounded too, before execution). */
   readonly maxAccountsPerQuery: number;
   /** Who is asking and which accounts they may read. */
   readonly access: Access;

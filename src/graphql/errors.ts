@@ -1,8 +1,19 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { BillingError, ErrorCode } from '../domain/billing-error';
+import { boundedText, echoAccountId } from '../domain/client-text';
 import { limitCode } from './request-limits';
+
+/** Most bytes of one error message; longer ones (a validation error quoting a huge value) are cut. */
+export const MAX_MESSAGE_BYTES = 300;
+
+/** Most bytes of one string in an error's extensions (an echoed accountId uses its own, smaller, bound). */
+const MAX_EXTENSION_BYTES = 64;
+
+/** Most errors one response carries; the rest are counted in one TOO_MANY_ERRORS error. */
+export const MAX_ERRORS_PER_RESPONSE = 100;
 
 /** Codes Apollo Server itself attaches to request-level errors; their messages are safe to show. */
 const APOLLO_CODES = new Set<string>([
@@ -25,7 +36,40 @@ const OWN_CODES = new Set<string>([
   'TOO_MANY_ALIASES',
   'TOO_MANY_TOKENS',
   'TOO_MANY_DIRECTIVES',
+  'NAME_TOO_LONG',
+  'PERSISTED_QUERY_HASH_MISMATCH',
 ]);
+
+/**
+ * Apollo Server's own request errors that carry no code, read from their messages (pinned
+ * version): without this they would reach clients as INTERNAL and the log at error level,
+ * one line per request a client chooses to send.
+ */
+const CODELESS_APOLLO_ERRORS: ReadonlyArray<[string, string]> = [
+  ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
+  ['Unsupported persisted query version', ApolloServerErrorCode.BAD_REQUEST],
+];
+
+/** The code of one of Apollo's code-less request errors (a 400 it raises before parsing). */
+function codelessApolloCode(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  if (status !== 400) return undefined;
+  return CODELESS_APOLLO_ERRORS.find(([message]) => message === error.message)?.[1];
+}
+
+/** An error as it may leave: a message of bounded size, extension strings bounded, an echoed accountId shorter still. */
+function bounded(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  const extensions = formatted.extensions
+    ? Object.fromEntries(
+        Object.entries(formatted.extensions).map(([key, value]) => [
+          key,
+          typeof value !== 'string' ? value : key === 'accountId' ? echoAccountId(value) : boundedText(value, MAX_EXTENSION_BYTES),
+        ]),
+      )
+    : undefined;
+  return { ...formatted, message: boundedText(formatted.message, MAX_MESSAGE_BYTES), ...(extensions ? { extensions } : {}) };
+}
 
 /** Receives errors that a client will only see as INTERNAL, so an operator can see the whole thing. */
 export type InternalErrorSink = (error: unknown, formatted: GraphQLFormattedError) => void;
@@ -36,6 +80,11 @@ export type InternalErrorSink = (error: unknown, formatted: GraphQLFormattedErro
  * message, and goes to the operator's log instead. No stack trace ever leaves.
  */
 export function createErrorFormatter(onInternal: InternalErrorSink) {
+  const format = formatOne(onInternal);
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => bounded(format(formatted, error));
+}
+
+function formatOne(onInternal: InternalErrorSink) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const { locations, path } = formatted;
@@ -56,7 +105,7 @@ export function createErrorFormatter(onInternal: InternalErrorSink) {
       return { message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code } };
     }
     // A request limit is a parse or validation error; its own code says which (request-limits.ts).
-    const code = limitCode(message) ?? formatted.extensions?.code;
+    const code = limitCode(message) ?? codelessApolloCode(original) ?? formatted.extensions?.code;
     if (typeof code === 'string' && (APOLLO_CODES.has(code) || OWN_CODES.has(code))) {
       const extra = formatted.extensions?.provider === undefined ? {} : {
         provider: formatted.extensions.provider,
@@ -71,5 +120,30 @@ export function createErrorFormatter(onInternal: InternalErrorSink) {
       ...(path ? { path } : {}),
       extensions: { code: ErrorCode.INTERNAL },
     };
+  };
+}
+
+/**
+ * Keeps at most MAX_ERRORS_PER_RESPONSE errors in a response and says how many were left out,
+ * in one TOO_MANY_ERRORS error: per-field errors multiply by aliases and list items. Placed after
+ * the request log in the plugin list, so logs and metrics still see every code.
+ */
+export function errorBudgetPlugin(maxErrors = MAX_ERRORS_PER_RESPONSE): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { singleResult } = response.body;
+          const errors = singleResult.errors;
+          if (!errors || errors.length <= maxErrors) return;
+          const omitted = errors.length - maxErrors;
+          singleResult.errors = [
+            ...errors.slice(0, maxErrors),
+            { message: `${omitted} more errors were left out of this response`, extensions: { code: 'TOO_MANY_ERRORS', omitted } },
+          ];
+        },
+      };
+    },
   };
 }

@@ -309,8 +309,9 @@ export const SIMPSY_DEMO_ACCOUNTS: readonly SimpsyDemoAccount[] = [
         // 14.90 + 9.80 + 16.00 + 0.00 + 6.50 + 4.90 + 7.90
         total_monthly: '$60.00',
       },
-      // In no particular order, as a careless API might send them; two share a date. One link
-      // carries the account's API key, which the subgraph must never pass on.
+      // In no particular order, as a careless API might send them; two share a date. Two links
+      // carry the account's API key: 1041 in its query string (the subgraph drops the query and
+      // keeps the link), 1040 part of it, base64url, in its path (the subgraph withholds the link).
       invoices: [
         {
           invoice_id: '1042',
@@ -338,14 +339,14 @@ export const SIMPSY_DEMO_ACCOUNTS: readonly SimpsyDemoAccount[] = [
           date: '2024-03-15',
           amount: '$52.10',
           status: 'Paid',
-          invoice_url: 'https://voice.simpsy.com/billing/invoice/view?id=1041&key=demo-simpsy-northwind-calls-key',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/1041?key=demo-simpsy-northwind-calls-key',
         },
         {
           invoice_id: '1040',
           date: '2024-02-15',
           amount: '$52.10',
           status: 'Refunded',
-          invoice_url: 'https://voice.simpsy.com/billing/invoices/1040',
+          invoice_url: 'https://voice.simpsy.com/billing/invoices/ZGVtby1zaW1wc3ktbm9ydGh3aW5k/1040',
         },
       ],
     },

@@ -17,7 +17,7 @@ import { RedisSnapshotCache } from '../accounts/redis-snapshot-cache';
 import { MemorySnapshotCache, type SnapshotCache } from '../accounts/snapshot-cache';
 import type { AppConfig, UpstreamSettings } from '../config/config';
 import { ConfigError } from '../config/config-error';
-import type { Caller } from '../graphql/access';
+import { canRead, type Access, type Caller } from '../graphql/access';
 import { requestLimitProtections } from '../graphql/request-limits';
 import { ANONYMOUS, InvalidTokenError, createJwtVerifier } from './security/jwt';
 import { logSecurityPosture } from './security/notices';
@@ -26,7 +26,7 @@ import type { AccountEntry } from '../domain/account-entry';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { GraphQLContext } from '../graphql/context';
 import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../graphql/cache-control';
-import { createErrorFormatter } from '../graphql/errors';
+import { createErrorFormatter, errorBudgetPlugin } from '../graphql/errors';
 import { buildBillingSchema } from '../graphql/schema';
 import { createDigidonarProvider } from '../providers/digidonar';
 import { withResilience, type ResilientProvider } from '../providers/resilience';
@@ -145,7 +145,12 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   const observer = metrics.upstreamObserver((attempt) => logger.debug({ ...attempt }, 'upstream attempt'));
   providers.push(
     withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar, Math.random, observer),
-    withResilience(createSimpsyProvider(transport(config.simpsy)), config.simpsy, Math.random, observer),
+    withResilience(
+      createSimpsyProvider({ ...transport(config.simpsy), invoiceLinkPrefixes: config.simpsyInvoiceLinkPrefixes }),
+      config.simpsy,
+      Math.random,
+      observer,
+    ),
   );
   const cache = createSnapshotCache(config, logger);
   const service = new AccountService({
@@ -165,7 +170,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
 
   logSecurityPosture(config, logger);
   const verify = security.jwt ? createJwtVerifier(security.jwt) : null;
-  const limits = requestLimitProtections(security.limits);
+  const limits = requestLimitProtections({ ...security.limits, maxAccounts: config.maxAccountsPerQuery });
 
   // The GraphQL plugin below writes one line per request; Fastify's own two lines would repeat it.
   const http: FastifyInstance = Fastify({
@@ -206,6 +211,8 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
       fastifyApolloDrainPlugin(http),
       landingPagePlugin(config),
       requestLogPlugin(logger, metrics),
+      // After the request log, so that logs and metrics count every error before the cut.
+      errorBudgetPlugin(),
       // Apollo's own cache-control plugin runs on every field; ours reads each account once.
       ApolloServerPluginCacheControlDisabled(),
       cacheControlHeaderPlugin<GraphQLContext>(),
@@ -246,22 +253,25 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     handler: fastifyApolloHandler(apollo, {
       context: async (request): Promise<GraphQLContext> => {
         const cachePolicy = new ResponseCachePolicy();
+        const access: Access = {
+          enforce: verify !== null,
+          caller: (request as CallerRequest).caller ?? ANONYMOUS,
+          tenantOf: (key) => service.tenantOf(key),
+          accounts: () => registry.list(),
+        };
+        // Another tenant's account loads exactly as an unknown one: same error, same batch.
+        const visible = (entry: AccountEntry) => canRead(access, entry.tenant ?? null);
         return {
           loaders: {
-            account: observeLoads(createAccountLoader(service), cachePolicy),
-            invoices: observeLoads(createInvoiceLoader(service), cachePolicy),
+            account: observeLoads(createAccountLoader(service, visible), cachePolicy),
+            invoices: observeLoads(createInvoiceLoader(service, visible), cachePolicy),
           },
           maxAccountsPerQuery: config.maxAccountsPerQuery,
           cachePolicy,
           // One request time for every field of the response; thresholds for the insight fields.
           now: new Date(),
           insights: config,
-          access: {
-            enforce: verify !== null,
-            caller: (request as CallerRequest).caller ?? ANONYMOUS,
-            tenantOf: (key) => service.tenantOf(key),
-            accounts: () => registry.list(),
-          },
+          access,
         };
       },
     }),

@@ -2,22 +2,9 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Provider } from '../domain/provider';
 import type { BreakerState } from '../providers/resilience';
 import type { UpstreamAttempt, UpstreamObserver } from '../providers/upstream-observer';
+import { OperationLabels } from './operation-labels';
 
 const BREAKER_VALUES: Record<string, number> = { closed: 0, 'half-open': 1, open: 2, isolated: 3 };
-
-/** Keeps a label's values bounded: names outside a safe shape, or beyond `max` distinct ones, become "other". */
-class BoundedLabel {
-  readonly #seen = new Set<string>();
-  constructor(private readonly max: number) {}
-  value(raw: string | null | undefined, fallback: string): string {
-    if (!raw) return fallback;
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(raw)) return 'other';
-    if (this.#seen.has(raw)) return raw;
-    if (this.#seen.size >= this.max) return 'other';
-    this.#seen.add(raw);
-    return raw;
-  }
-}
 
 function statusClass(status: string | null): string {
   if (status === null) return 'none';
@@ -32,7 +19,10 @@ function statusClass(status: string | null): string {
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #operations = new BoundedLabel(200);
+  // Operation names come from clients: a self-healing budget (operation-labels.ts), and the
+  // series of a name that loses its label are dropped, so the registry stays bounded too.
+  readonly #operations = new OperationLabels({ onEvict: (name) => this.#dropOperation(name) });
+  readonly #operationCodes = new Map<string, Set<string>>();
 
   readonly #upstreamRequests = new Counter({
     name: 'billing_upstream_requests_total',
@@ -150,9 +140,20 @@ export class Metrics {
 
   /** Records one GraphQL request and the distinct error codes it answered with. */
   graphqlRequest(operationName: string | null | undefined, codes: readonly string[], durationMs: number): void {
-    const operation = this.#operations.value(operationName, 'anonymous');
-    if (codes.length === 0) this.#graphqlRequests.inc({ operation, error_code: 'none' });
-    for (const code of codes) this.#graphqlRequests.inc({ operation, error_code: code });
+    const operation = this.#operations.label(operationName, 'anonymous');
+    const labels = codes.length === 0 ? ['none'] : codes;
+    let seen = this.#operationCodes.get(operation);
+    if (!seen) this.#operationCodes.set(operation, (seen = new Set()));
+    for (const code of labels) {
+      seen.add(code);
+      this.#graphqlRequests.inc({ operation, error_code: code });
+    }
     this.#graphqlDuration.observe({ operation }, durationMs / 1000);
+  }
+
+  #dropOperation(operation: string): void {
+    for (const code of this.#operationCodes.get(operation) ?? []) this.#graphqlRequests.remove({ operation, error_code: code });
+    this.#operationCodes.delete(operation);
+    this.#graphqlDuration.remove({ operation });
   }
 }

@@ -63,6 +63,28 @@ describe('loadConfig', () => {
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
     );
   });
+
+  test("SIMPSY_INVOICE_LINK_PREFIXES: Simpsy's own invoice path by default, a normalized list, or none", () => {
+    expect(loadConfig({}).simpsyInvoiceLinkPrefixes).toEqual(['https://voice.simpsy.com/billing/invoices/']);
+    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'https://A.example/i/, https://b.example/pdf/' }).simpsyInvoiceLinkPrefixes).toEqual([
+      'https://a.example/i/',
+      'https://b.example/pdf/',
+    ]);
+    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'none' }).simpsyInvoiceLinkPrefixes).toEqual([]);
+  });
+
+  test.each([
+    ['http://voice.simpsy.com/billing/invoices/'],
+    ['https://voice.simpsy.com/billing/invoices'],
+    ['https://a.example/i/, https://b.example/i/?token=hunter2/'],
+  ])('SIMPSY_INVOICE_LINK_PREFIXES=%j is refused, naming the variable and not the value', (value) => {
+    expect(() => loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: value })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('SIMPSY_INVOICE_LINK_PREFIXES') }),
+    );
+    expect(() => loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: value })).toThrow(
+      expect.objectContaining({ message: expect.not.stringMatching(/hunter2|simpsy\.com/) }),
+    );
+  });
 });
 
 describe('loadConfig refuses what start-up would choke on, naming the variable, never its value', () => {

@@ -255,7 +255,7 @@ describe('the supergraph through Hive Gateway', () => {
     expect(sandbox.requestCount('DIGIDONAR') + sandbox.requestCount('SIMPSY')).toBe(upstreamBefore);
   });
 
-  it("another tenant's account is FORBIDDEN; payment details need the payment scope", async () => {
+  it("another tenant's account reads as one that does not exist; payment details need the payment scope", async () => {
     const lavi = await token({ tenants: ['lavi'] });
     const query = `{
       mine: account(provider: SIMPSY, accountId: "acme-voice") { accountId paymentMethod { last4 } }
@@ -263,11 +263,11 @@ describe('the supergraph through Hive Gateway', () => {
     }`;
     const withoutScope = await post(gateway.url, query, bearer(lavi));
     expect(withoutScope.body.data).toEqual({ mine: { accountId: 'acme-voice', paymentMethod: null }, theirs: null });
-    expect(codesByPath(withoutScope)).toEqual({ 'mine.paymentMethod': 'FORBIDDEN', theirs: 'FORBIDDEN' });
+    expect(codesByPath(withoutScope)).toEqual({ 'mine.paymentMethod': 'FORBIDDEN', theirs: 'ACCOUNT_NOT_FOUND' });
 
     const withScope = await post(gateway.url, query, bearer(await token({ tenants: ['lavi'], payment: true })));
     expect(withScope.body.data).toEqual({ mine: { accountId: 'acme-voice', paymentMethod: { last4: '1111' } }, theirs: null });
-    expect(codesByPath(withScope)).toEqual({ theirs: 'FORBIDDEN' });
+    expect(codesByPath(withScope)).toEqual({ theirs: 'ACCOUNT_NOT_FOUND' });
   });
 
   it('a badly signed JWT is refused by billing before any GraphQL runs', async () => {

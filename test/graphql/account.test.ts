@@ -108,8 +108,10 @@ describe('root fields', () => {
   test('too many keys is a BAD_USER_INPUT error, not a storm of upstream calls', async () => {
     const before = harness.upstreamCalls();
     const keys = Array.from({ length: 101 }, (_, i) => ({ provider: 'SIMPSY' as const, accountId: `a${i}` }));
-    const { data, errors } = await harness.query(AccountsDocument, { keys });
-    expect(data).toBeNull();
+    const { data, errors, status } = await harness.query(AccountsDocument, { keys });
+    // Refused before execution, like the other request limits: HTTP 400 and no data at all.
+    expect(status).toBe(400);
+    expect(data ?? null).toBeNull();
     expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(harness.upstreamCalls()).toBe(before);
   });

@@ -8,6 +8,7 @@ import {
   EntitiesInvoicesDocument,
   InvoicePagesDocument,
 } from '../generated/operations';
+import { disguisedCopies } from '../support/canary';
 import {
   FaultUpstream,
   Gate,
@@ -33,6 +34,7 @@ const ACCOUNTS = [A, B, C, D];
 const FORBIDDEN = forbiddenForms(ACCOUNTS);
 const key = (account: FaultAccount) => ({ provider: account.provider, accountId: account.accountId });
 const cursorOf = (id: string) => Buffer.from(id).toString('base64url');
+const LINKS = 'https://voice.simpsy.example/invoices/';
 
 let digidonar: FaultUpstream;
 let simpsy: FaultUpstream;
@@ -46,7 +48,8 @@ async function subgraph(env: Record<string, string> = {}): Promise<FaultSubgraph
     digidonar,
     simpsy,
     accounts: ACCOUNTS,
-    env: { LOG_LEVEL: 'silent', UPSTREAM_MAX_RETRIES: '0', ...env },
+    // The fakes' invoice links (wireInvoices) live under this prefix.
+    env: { LOG_LEVEL: 'silent', UPSTREAM_MAX_RETRIES: '0', SIMPSY_INVOICE_LINK_PREFIXES: LINKS, ...env },
     logDestination: { write: (line) => void logs.push(line) },
   });
   open.push(started);
@@ -425,7 +428,7 @@ describe('secrets', () => {
     const withLinks = [
       { invoice_id: '3', date: '2024-05-01', amount: '$1.00', status: 'Paid', invoice_url: `https://s.example/i?key=${encodeURIComponent(A.key)}` },
       { invoice_id: '2', date: '2024-04-01', amount: '$1.00', status: 'Paid', invoice_url: `https://s.example/i?${new URLSearchParams({ s: A.secret })}` },
-      { invoice_id: '1', date: '2024-03-01', amount: '$1.00', status: 'Paid', invoice_url: 'https://s.example/i/1' },
+      { invoice_id: '1', date: '2024-03-01', amount: '$1.00', status: 'Paid', invoice_url: `${LINKS}1` },
     ];
     simpsy.planInvoices(A, faults.json(200, simpsyEnvelope(withLinks)));
     // A 401 that echoes the credentials, as careless APIs do.
@@ -433,11 +436,50 @@ describe('secrets', () => {
     const answer = await post(app, AccountsInvoicesDocument, { keys: [key(A), key(B)], first: 5 });
     expect(answer.data!.accounts[0]!.invoices!.nodes.map((n) => n.id)).toEqual(['3', '2', '1']);
     const urls = (await page(app, A, 5)).data!.account!.invoices!.edges.map((e) => e.node.url);
-    expect(urls).toEqual([null, null, 'https://s.example/i/1']);
+    expect(urls).toEqual([null, null, `${LINKS}1`]);
     expect(codes(answer)).toEqual([['accounts.1.invoices', 'UPSTREAM_UNAUTHORIZED']]);
     const everything = [...responses, ...logs].join('\n');
     expect(logs.some((line) => line.includes('"endpoint":"invoices"'))).toBe(true);
     expect(findCanaries(everything, FORBIDDEN)).toEqual([]);
     expect(everything).not.toContain('/billing/invoice');
+  });
+
+  test('no disguised copy of a credential (re-cased, base64, hex, split, partial) reaches a response through a link', async () => {
+    const app = await subgraph();
+    const copies = [...disguisedCopies(A.secret), ...disguisedCopies(A.key)];
+    let n = 0;
+    const placements = (copy: string): Array<[id: string, url: string]> => {
+      const id = () => `INV-${(n += 1)}`;
+      const ids = [id(), id(), id(), id(), id(), id(), id()];
+      return [
+        [ids[0]!, `${LINKS}${copy}/${ids[0]}`],
+        [ids[1]!, `${LINKS}${ids[1]}?sig=${copy}`],
+        [ids[2]!, `${LINKS}${ids[2]}#${copy}`],
+        [ids[3]!, `${LINKS}${copy}`],
+        [ids[4]!, `https://${Buffer.from(copy).toString('hex').slice(0, 60)}.voice.simpsy.example/invoices/${ids[4]}`],
+        [ids[5]!, `https://u:${copy}@voice.simpsy.example/invoices/${ids[5]}`],
+        [ids[6]!, `https://voice.simpsy.example/${copy}/invoices/${ids[6]}`],
+      ];
+    };
+    const links = copies.flatMap(placements);
+    simpsy.planInvoices(A, faults.json(200, simpsyEnvelope(links.map(([id, url]) => ({ invoice_id: id, date: '2024-05-01', amount: '$1.00', status: 'Paid', invoice_url: url })))));
+    const seen: Array<[string, string | null]> = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 10; guard += 1) {
+      const answer = await page(app, A, 100, after);
+      expect(answer.errors).toBeUndefined();
+      const invoices = answer.data!.account!.invoices!;
+      seen.push(...invoices.edges.map((e): [string, string | null] => [e.node.id, e.node.url]));
+      if (!invoices.pageInfo.hasNextPage) break;
+      after = invoices.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(links.length);
+    // Every link is withheld, or is exactly the allowed prefix and the invoice's own id: nothing else rides along.
+    for (const [id, url] of seen) expect([null, `${LINKS}${id}`]).toContain(url);
+    // Query strings and fragments are dropped, not the links: those links still serve.
+    const served = new Map(seen);
+    expect(links.filter(([, url]) => url.includes('?sig=') || url.includes('#')).every(([id]) => served.get(id) === `${LINKS}${id}`)).toBe(true);
+    const everything = [...responses, ...logs].join('\n');
+    expect(copies.filter((copy) => everything.includes(copy))).toEqual([]);
   });
 });

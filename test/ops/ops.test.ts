@@ -86,6 +86,23 @@ describe('metrics, readiness and logs', () => {
     }
   });
 
+  test('the operation label heals: after 205 junk names, a real operation gets its own label again within a few requests', async () => {
+    const named = (name: string) =>
+      request(harness.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ operationName: name, query: `query ${name} { __typename }` }),
+      }).then((response) => response.body.text());
+    for (let i = 0; i < 205; i += 1) await named(`Junk${i}`);
+    for (let i = 0; i < 5; i += 1) await named('BillingPage');
+    const metrics = await get('/metrics');
+    const count = Number(/billing_graphql_requests_total\{operation="BillingPage",error_code="none"\} (\d+)/.exec(metrics.text)?.[1] ?? 0);
+    expect(count).toBeGreaterThanOrEqual(3);
+    // Never more than 200 names at once, beside "other" and "anonymous".
+    const operations = new Set([...metrics.text.matchAll(/billing_graphql_requests_total\{operation="([^"]+)"/g)].map((m) => m[1]));
+    expect(operations.size).toBeLessThanOrEqual(202);
+  });
+
   test('/healthz and /readyz answer 200 without Redis', async () => {
     expect((await get('/healthz')).status).toBe(200);
     const ready = await get('/readyz');

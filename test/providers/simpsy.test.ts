@@ -595,7 +595,7 @@ describe('Simpsy invoice list', () => {
       result: [
         { invoice_id: 1042, date: '2024-05-15', amount: 12.5, status: 'PAST_DUE', invoice_url: null },
         { invoice_id: ' 1043 ', date: null, amount: null, status: null, invoice_url: 'ftp://x/1043' },
-        { invoice_id: '1044', date: '15/05/2024', amount: 'N/A', status: 'Refunded', invoice_url: 'https://x.example/1044' },
+        { invoice_id: '1044', date: '15/05/2024', amount: 'N/A', status: 'Refunded', invoice_url: 'https://voice.simpsy.com/billing/invoices/1044' },
       ],
     });
     const list = await invoices();
@@ -614,7 +614,7 @@ describe('Simpsy invoice list', () => {
         amount: { amount: null, currency: null, raw: 'N/A' },
         status: 'UNKNOWN',
         rawStatus: 'Refunded',
-        url: 'https://x.example/1044',
+        url: 'https://voice.simpsy.com/billing/invoices/1044',
       },
       { id: '1043', date: null, amount: null, status: 'UNKNOWN', rawStatus: null, url: null },
     ]);
@@ -624,11 +624,11 @@ describe('Simpsy invoice list', () => {
     fake.handler = reply(200, envelope([
       { ...INVOICE, invoice_id: 'a', invoice_url: `https://voice.simpsy.com/invoice?key=${encodeURIComponent(CANARY_KEY)}` },
       { ...INVOICE, invoice_id: 'b', invoice_url: `https://voice.simpsy.com/invoice?${new URLSearchParams({ secret: CANARY_SECRET })}` },
-      { ...INVOICE, invoice_id: 'c', invoice_url: 'https://voice.simpsy.com/invoice?id=c' },
+      { ...INVOICE, invoice_id: 'c', invoice_url: 'https://voice.simpsy.com/billing/invoices/c?download=1' },
     ]));
     const list = await invoices();
     expect(list.invoices.map((i) => [i.id, i.url])).toEqual([
-      ['c', 'https://voice.simpsy.com/invoice?id=c'],
+      ['c', 'https://voice.simpsy.com/billing/invoices/c'],
       ['b', null],
       ['a', null],
     ]);

@@ -237,7 +237,7 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
   });
 
   describe('a valid token of tenant "lavi"', () => {
-    test("root fields: lavi's accounts resolve; northwind's is null with FORBIDDEN, in the same request", async () => {
+    test("root fields: lavi's accounts resolve; northwind's is null with ACCOUNT_NOT_FOUND, in the same request", async () => {
       const token = await issuer.sign({ tenant: 'lavi', sub: 'user-lavi' });
       const simpsy = sandbox.requestCount('SIMPSY');
       const digi = sandbox.requestCount('DIGIDONAR');
@@ -249,9 +249,9 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
         other: null,
         list: [null, { provider: 'DIGIDONAR', accountId: '1408847' }, { provider: 'SIMPSY', accountId: 'acme-voice' }],
       });
-      expect(codesAt(answer)).toEqual({ other: 'FORBIDDEN', 'list.0': 'FORBIDDEN' });
-      const forbidden = answer.body.errors?.find((error) => error.path?.[0] === 'other');
-      expect(forbidden?.extensions).toEqual({ code: 'FORBIDDEN', provider: 'SIMPSY', accountId: 'northwind-calls' });
+      expect(codesAt(answer)).toEqual({ other: 'ACCOUNT_NOT_FOUND', 'list.0': 'ACCOUNT_NOT_FOUND' });
+      const hidden = answer.body.errors?.find((error) => error.path?.[0] === 'other');
+      expect(hidden?.extensions).toEqual({ code: 'ACCOUNT_NOT_FOUND', provider: 'SIMPSY', accountId: 'northwind-calls' });
       // One call per lavi account; none for northwind's.
       expect(sandbox.requestCount('SIMPSY') - simpsy).toBe(1);
       expect(sandbox.requestCount('DIGIDONAR') - digi).toBe(1);
@@ -262,14 +262,14 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
       const before = upstream();
       const answer = await gql(url, '{ account(provider: SIMPSY, accountId: "northwind-calls") { accountId plan { name } } }', { token });
       expect(answer.body.data).toEqual({ account: null });
-      expect(codesAt(answer)).toEqual({ account: 'FORBIDDEN' });
+      expect(codesAt(answer)).toEqual({ account: 'ACCOUNT_NOT_FOUND' });
       const entities = await gql(url, ENTITIES, { token, variables: { r: [representation('SIMPSY', 'northwind-calls'), representation('DIGIDONAR', '1512093')] } });
       expect(entities.body.data).toEqual({ _entities: [null, null] });
-      expect(codesAt(entities)).toEqual({ '_entities.0': 'FORBIDDEN', '_entities.1': 'FORBIDDEN' });
+      expect(codesAt(entities)).toEqual({ '_entities.0': 'ACCOUNT_NOT_FOUND', '_entities.1': 'ACCOUNT_NOT_FOUND' });
       expect(upstream()).toBe(before);
     });
 
-    test("_entities: lavi's accounts resolve, northwind's is null with FORBIDDEN, zero calls for it", async () => {
+    test("_entities: lavi's accounts resolve, northwind's is null with ACCOUNT_NOT_FOUND, zero calls for it", async () => {
       const token = await issuer.sign({ tenant: 'lavi' });
       const simpsy = sandbox.requestCount('SIMPSY');
       const digi = sandbox.requestCount('DIGIDONAR');
@@ -281,7 +281,7 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
       expect(answer.body.data).toEqual({
         _entities: [null, { provider: 'SIMPSY', accountId: 'acme-voice' }, { provider: 'DIGIDONAR', accountId: '1408847' }],
       });
-      expect(codesAt(answer)).toEqual({ '_entities.0': 'FORBIDDEN' });
+      expect(codesAt(answer)).toEqual({ '_entities.0': 'ACCOUNT_NOT_FOUND' });
       expect(sandbox.requestCount('SIMPSY') - simpsy).toBe(1);
       expect(sandbox.requestCount('DIGIDONAR') - digi).toBe(1);
     });
@@ -301,7 +301,7 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
         other: null,
         _entities: [null],
       });
-      expect(codesAt(answer)).toEqual({ other: 'FORBIDDEN', '_entities.0': 'FORBIDDEN' });
+      expect(codesAt(answer)).toEqual({ other: 'ACCOUNT_NOT_FOUND', '_entities.0': 'ACCOUNT_NOT_FOUND' });
       expect(invoiceCalls() - before).toBe(1);
 
       const anonymous = await gql(url, query, { variables });
@@ -351,7 +351,8 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
       for (const claims of [{}, { tenant: 'nobody' }, { tenant: [] as string[] }, { tenant: 42 }, { tenant: { lavi: true } }]) {
         const answer = await gql(url, LAVI_AND_NORTHWIND, { token: await issuer.sign(claims) });
         expect(answer.status).toBe(200);
-        expect(codesAt(answer)).toEqual({ simpsy: 'FORBIDDEN', digi: 'FORBIDDEN', other: 'FORBIDDEN', 'list.0': 'FORBIDDEN', 'list.1': 'FORBIDDEN', 'list.2': 'FORBIDDEN' });
+        const hidden = 'ACCOUNT_NOT_FOUND';
+        expect(codesAt(answer)).toEqual({ simpsy: hidden, digi: hidden, other: hidden, 'list.0': hidden, 'list.1': hidden, 'list.2': hidden });
       }
       expect(upstream()).toBe(before);
     });
@@ -392,10 +393,88 @@ describe.each(MODES)('JWT verification with %s', (_mode, keyEnv, jwks) => {
       const from = logs.length;
       const answer = await gql(url, `{ a: account(provider: SIMPSY, accountId: "northwind-calls") { accountId } b: ${PAYMENT.slice(2, -2)} }`, { token });
       const clientCodes = [...new Set((answer.body.errors ?? []).map((error) => error.extensions?.code))].sort();
-      expect(clientCodes).toEqual(['FORBIDDEN']);
+      expect(clientCodes).toEqual(['ACCOUNT_NOT_FOUND', 'FORBIDDEN']);
       const line = logs.slice(from).map((text) => JSON.parse(text) as { msg?: string; errorCodes?: string[] }).find((entry) => entry.msg === 'graphql request');
       expect([...(line?.errorCodes ?? [])].sort()).toEqual(clientCodes);
     });
+  });
+});
+
+describe("another tenant's account cannot be told from an unknown one", () => {
+  let subgraph: JwtApp;
+  let token: string;
+
+  beforeAll(async () => {
+    subgraph = await startJwtApp(sandbox, { JWT_PUBLIC_KEY: issuer.publicKeyPem, JWT_ISSUER: issuer.issuer, JWT_AUDIENCE: issuer.audience });
+    token = await issuer.sign({ tenant: 'lavi', scope: 'billing:payment:read' });
+  });
+
+  afterAll(async () => {
+    await subgraph?.app.close();
+  });
+
+  /** Status, Cache-Control and body of a request, with the probed id replaced by a placeholder. */
+  async function seen(query: string, id: string, variables?: unknown) {
+    const response = await request(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.body.text();
+    responses.push(text);
+    return { status: response.statusCode, cacheControl: response.headers['cache-control'], body: text.split(id).join('<ID>') };
+  }
+
+  // Existing ids of other tenants (northwind, elsewhere), each beside an id that exists nowhere.
+  const PROBES: Array<[provider: 'SIMPSY' | 'DIGIDONAR', existing: string, unknown: string]> = [
+    ['SIMPSY', 'northwind-calls', 'northwind-callz'],
+    ['SIMPSY', 'lapsed-voice', 'lapsed-voicx'],
+    ['DIGIDONAR', '1512093', '1512094'],
+  ];
+
+  test.each(PROBES)('%s %s: the same answer as an unknown id, through account, accounts and _entities', async (provider, existing, unknown) => {
+    const shapes: Array<[string, (id: string) => unknown]> = [
+      [`query($id: ID!) { account(provider: ${provider}, accountId: $id) { accountId plan { name } invoices { totalCount } } }`, (id) => ({ id })],
+      // Beside an unknown key before it and a readable one after, so the order of errors is compared too.
+      [
+        'query($k: [AccountKeyInput!]!) { accounts(keys: $k) { accountId } }',
+        (id) => ({ k: [{ provider, accountId: 'nowhere-1' }, { provider, accountId: id }, { provider: 'SIMPSY', accountId: 'acme-voice' }] }),
+      ],
+      [
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Account { accountId invoices { totalCount } } } }',
+        (id) => ({ r: [representation(provider, 'nowhere-2'), representation(provider, id), representation('SIMPSY', 'acme-voice')] }),
+      ],
+    ];
+    const before = upstream();
+    for (const [query, variables] of shapes) {
+      const other = await seen(query, existing, variables(existing));
+      const none = await seen(query, unknown, variables(unknown));
+      expect(other).toEqual(none);
+      expect(other.body).toContain('ACCOUNT_NOT_FOUND');
+      expect(other.body).not.toMatch(/FORBIDDEN|tenant/i);
+    }
+    // acme-voice only (no cache here): its details in 4 requests, its invoices in the 2 _entities ones.
+    expect(upstream() - before).toBe(6);
+  });
+
+  test('billingOverview shows nothing of other tenants: not their ids, counts or totals', async () => {
+    const answer = await gql(subgraph.url, `{ billingOverview {
+      needingAttention accountsWithoutMonthlyTotal monthlyTotals { amount currency }
+      accounts { provider accountId attention problem { code message } account { accountId } }
+    } }`, { token });
+    expect(answer.body.errors).toBeUndefined();
+    const overview = (answer.body.data as { billingOverview: { accounts: Array<{ accountId: string }>; monthlyTotals: unknown; accountsWithoutMonthlyTotal: number } }).billingOverview;
+    expect(overview.accounts.map((a) => a.accountId).sort()).toEqual(['1408847', 'acme-voice']);
+    // acme-voice's $177.70 alone: northwind's $60.00 is not summed in.
+    expect(overview.monthlyTotals).toEqual([{ amount: '177.70', currency: 'USD' }]);
+    expect(overview.accountsWithoutMonthlyTotal).toBe(0);
+    for (const other of ['northwind', 'lapsed-voice', '1512093', '1620451']) expect(answer.text).not.toContain(other);
+  });
+
+  test('a missing scope is still FORBIDDEN: it names a field, not an account', async () => {
+    const scopeless = await issuer.sign({ tenant: 'lavi' });
+    const answer = await gql(subgraph.url, PAYMENT, { token: scopeless });
+    expect(codesAt(answer)).toEqual({ 'account.paymentMethod': 'FORBIDDEN' });
   });
 });
 
@@ -436,7 +515,7 @@ describe('JWT claims configuration', () => {
     const answer = await gql(subgraph.url, '{ account(provider: SIMPSY, accountId: "acme-voice") { accountId } }', {
       token: await issuer.sign({ tenant: 'lavi' }),
     });
-    expect(codesAt(answer)).toEqual({ account: 'FORBIDDEN' });
+    expect(codesAt(answer)).toEqual({ account: 'ACCOUNT_NOT_FOUND' });
     expect(upstream()).toBe(before);
   });
 

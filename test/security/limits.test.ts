@@ -320,3 +320,40 @@ describe('production (NODE_ENV=production, TRUST_NETWORK_WITHOUT_ROUTER_SECRET=t
     }
   });
 });
+
+describe('automatic persisted queries: client mistakes are client errors', () => {
+  let harness: Harness;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness({ logDestination: { write: (line) => void logs.push(line) } });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const persisted = (sha256Hash: string, version = 1) =>
+    send(harness.url, {
+      body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery: { version, sha256Hash } } }),
+    });
+  /** Log lines at warn level or above since `from`. */
+  const loud = (from: number) => logs.slice(from).map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level >= 40);
+
+  test('a sha256Hash that does not match the query is HTTP 400 PERSISTED_QUERY_HASH_MISMATCH, logged at most at debug', async () => {
+    const from = logs.length;
+    for (let i = 0; i < 3; i += 1) expectRefused(await persisted('0'.repeat(64)), 'PERSISTED_QUERY_HASH_MISMATCH');
+    expect(loud(from)).toEqual([]);
+  });
+
+  test('an unsupported persisted query version is HTTP 400 BAD_REQUEST, not INTERNAL', async () => {
+    const from = logs.length;
+    expectRefused(await persisted('0'.repeat(64), 2), 'BAD_REQUEST');
+    expect(loud(from)).toEqual([]);
+  });
+
+  test('the matching hash is served', async () => {
+    const { createHash } = await import('node:crypto');
+    expectServed(await persisted(createHash('sha256').update('{ __typename }').digest('hex')));
+  });
+});

@@ -78,3 +78,27 @@ export function failureChecker(provider: Provider, accountId: string, displayNam
     return error;
   };
 }
+
+/**
+ * Disguised copies of a credential, as a provider might put one in a link: re-cased, base64,
+ * base64url, hex, URL-encoded once or twice, whole, in halves, or a ten-character piece.
+ */
+export function disguisedCopies(value: string): string[] {
+  const half = Math.ceil(value.length / 2);
+  const parts = [value, value.slice(0, half), value.slice(half), value.slice(2, 12)];
+  const forms = parts.flatMap((part) => {
+    const bytes = Buffer.from(part);
+    return [
+      part,
+      part.toUpperCase(),
+      part.toLowerCase(),
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+      bytes.toString('hex').toUpperCase(),
+      encodeURIComponent(part),
+      encodeURIComponent(encodeURIComponent(part)),
+    ];
+  });
+  return [...new Set(forms)];
+}

@@ -24,7 +24,7 @@ export class InvoiceType implements Invoice {
   @Field(() => String, {
     nullable: true,
     description:
-      "Where the invoice can be viewed at the provider: an http(s) link only, and never one that carries the account's API key or secret; null otherwise.",
+      "Where the invoice can be viewed at the provider: an https link under an allowed prefix ending in this invoice's id (optionally .pdf), rebuilt without query string or fragment, so it carries nothing else from the provider; null for any other link.",
   })
   url!: string | null;
 }

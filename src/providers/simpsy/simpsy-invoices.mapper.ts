@@ -5,10 +5,15 @@ import { parseMoney } from '../../domain/money';
 import type { SimpsyInvoice } from './simpsy.wire';
 
 /**
- * Turns Simpsy's decoded invoices into the provider-neutral list, newest first. The account's
- * credentials are only compared against each invoice URL, so a link that carries them is dropped.
+ * Turns Simpsy's decoded invoices into the provider-neutral list, newest first. Invoice links
+ * are rebuilt from the allowed prefixes and the invoice id (invoiceUrl), never passed on as sent.
  */
-export function simpsyInvoices(wire: readonly SimpsyInvoice[], account: AccountEntry, fetchedAt: Date): InvoiceList {
+export function simpsyInvoices(
+  wire: readonly SimpsyInvoice[],
+  account: AccountEntry,
+  fetchedAt: Date,
+  linkPrefixes: readonly string[],
+): InvoiceList {
   const invoices = wire.map(
     (invoice): Invoice => ({
       id: invoice.invoice_id,
@@ -16,7 +21,7 @@ export function simpsyInvoices(wire: readonly SimpsyInvoice[], account: AccountE
       amount: invoice.amount === null ? null : parseMoney(invoice.amount),
       status: parseInvoiceStatus(invoice.status),
       rawStatus: invoice.status,
-      url: invoiceUrl(invoice.invoice_url, account),
+      url: invoiceUrl(invoice.invoice_url, invoice.invoice_id, linkPrefixes),
     }),
   );
   return {
