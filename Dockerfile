@@ -20,6 +20,8 @@ RUN npm run build
 # --- tools: the repository on top of the build, for deploy/compose only (never deployed) ----
 FROM build AS tools
 COPY . .
+# Where deploy/compose's supergraph service writes the composed schema (a volume the router reads).
+RUN mkdir -p /supergraph && chown 1000:1000 /supergraph
 USER 1000:1000
 
 # --- runtime: what production runs ---------------------------------------------------------
