@@ -49,8 +49,10 @@ export const COMPANIES: readonly Company[] = [
 
 const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** Starts the companion subgraph on 127.0.0.1 and a free port. */
-export async function startCompanion(): Promise<{ url: string; close(): Promise<void> }> {
+/** Starts the companion subgraph, by default on 127.0.0.1 and a free port. */
+export async function startCompanion(
+  listen: { host?: string; port?: number } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const typeDefs = parse(readFileSync(COMPANION_SDL_PATH, 'utf8'));
   const resolvers = {
     Query: {
@@ -68,6 +70,6 @@ export async function startCompanion(): Promise<{ url: string; close(): Promise<
     // handlers would stop it on the first Ctrl-C and send the signal again.
     stopOnTerminationSignals: false,
   });
-  const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
+  const { url } = await startStandaloneServer(server, { listen: { host: listen.host ?? '127.0.0.1', port: listen.port ?? 0 } });
   return { url, close: () => server.stop() };
 }
