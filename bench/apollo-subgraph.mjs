@@ -105,5 +105,5 @@ const resolvers =
         },
       };
 
-const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers }) });
+const server = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers }]) });
 await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });

@@ -25,7 +25,7 @@
  * tracing off it costs one look at the environment.
  */
 import type { Attributes, AttributeValue, Context, DiagLogger, Link, SpanStatus } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanExporter, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { BatchSpanProcessorOptions, ReadableSpan, Span, SpanExporter, SpanProcessor, TimedEvent } from '@opentelemetry/sdk-trace';
 import type { UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import type { IncomingMessage } from 'node:http';
 
@@ -299,7 +299,7 @@ function exporterFromEnv(env: Env): { exporter: SpanExporter; immediate: boolean
     process.stderr.write(`billing-subgraph: OTEL_TRACES_EXPORTER names several exporters; using "${name}"\n`);
   }
   if (name === 'console') {
-    const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+    const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
     return { exporter: new ConsoleSpanExporter(), immediate: true };
   }
   if (name !== 'otlp') {
@@ -324,6 +324,21 @@ function exporterFromEnv(env: Env): { exporter: SpanExporter; immediate: boolean
   }
 }
 
+/** The standard OTEL_BSP_* batch settings: since SDK 3, a BatchSpanProcessor built in code no longer reads them itself. */
+export function batchOptionsFromEnv(env: Env): Omit<BatchSpanProcessorOptions, 'exporter'> {
+  const positive = (name: string): number | undefined => {
+    const value = Number(env[name]?.trim() || Number.NaN);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  const options = {
+    maxQueueSize: positive('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: positive('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+    scheduledDelayMillis: positive('OTEL_BSP_SCHEDULE_DELAY'),
+    exportTimeoutMillis: positive('OTEL_BSP_EXPORT_TIMEOUT'),
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
 let active: Tracing | null = null;
 
 /**
@@ -340,7 +355,7 @@ export function startTracing(options: TracingOptions = {}): Tracing | null {
   const { diag, DiagLogLevel } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const { BatchSpanProcessor, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { BatchSpanProcessor, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
   const { GraphQLInstrumentation } = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
   const { DataloaderInstrumentation } = require('@opentelemetry/instrumentation-dataloader') as typeof import('@opentelemetry/instrumentation-dataloader');
   const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
@@ -350,7 +365,9 @@ export function startTracing(options: TracingOptions = {}): Tracing | null {
     ? { exporter: options.exporter, immediate: options.exportImmediately ?? false }
     : exporterFromEnv(env);
   const immediate = options.exportImmediately ?? chosen.immediate;
-  const exporting = immediate ? new SimpleSpanProcessor(chosen.exporter) : new BatchSpanProcessor(chosen.exporter);
+  const exporting = immediate
+    ? new SimpleSpanProcessor({ exporter: chosen.exporter })
+    : new BatchSpanProcessor({ exporter: chosen.exporter, ...batchOptionsFromEnv(env) });
 
   const sdk = new NodeSDK({
     // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read by the resource detectors, override this default.

@@ -83,6 +83,9 @@ export class UpstreamHttp {
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs,
         maxResponseSize: options.maxBodyBytes,
+        // HTTP/1.1 only (undici 8 would negotiate HTTP/2): one call per connection keeps
+        // maxConnections the bound on calls in flight to the provider.
+        allowH2: false,
       });
   }
 

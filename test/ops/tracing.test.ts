@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
+  batchOptionsFromEnv,
   CredentialScrubbingSpanProcessor,
   scrubCredentials,
   tracingRequested,
@@ -62,6 +63,20 @@ describe('tracing is off unless OTEL_* asks for it', () => {
   });
 });
 
+describe('batch export settings', () => {
+  test('the standard OTEL_BSP_* variables reach the batch processor; unreadable or non-positive ones are left to its defaults', () => {
+    expect(
+      batchOptionsFromEnv({
+        OTEL_BSP_MAX_QUEUE_SIZE: '4096',
+        OTEL_BSP_MAX_EXPORT_BATCH_SIZE: ' 256 ',
+        OTEL_BSP_SCHEDULE_DELAY: '0',
+        OTEL_BSP_EXPORT_TIMEOUT: 'soon',
+      }),
+    ).toEqual({ maxQueueSize: 4096, maxExportBatchSize: 256 });
+    expect(batchOptionsFromEnv({})).toEqual({});
+  });
+});
+
 describe('credentials never reach a span', () => {
   const simpsy = listSandboxAccounts().find((account) => account.provider === 'SIMPSY')!;
   const query = `key=${simpsy.key}&secret=${simpsy.secret}`;
@@ -76,8 +91,8 @@ describe('credentials never reach a span', () => {
 
   test('second line: the processor scrubs names, attributes, events, links and status before export', async () => {
     const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new CredentialScrubbingSpanProcessor(new SimpleSpanProcessor(exporter))],
+    const provider = new TracerProvider({
+      spanProcessors: [new CredentialScrubbingSpanProcessor(new SimpleSpanProcessor({ exporter }))],
     });
     const tracer = provider.getTracer('test');
     const linked = tracer.startSpan('linked');
@@ -138,7 +153,7 @@ describe('credentials never reach a span', () => {
  * Simpsy accounts (their URLs carry key and secret) and a Digidonar one, and prints the spans.
  */
 const CHILD = `
-const { InMemorySpanExporter } = require('@opentelemetry/sdk-trace-base');
+const { InMemorySpanExporter } = require('@opentelemetry/sdk-trace');
 const tracing = require('./src/observability/tracing');
 const exporter = new InMemorySpanExporter();
 const handle = tracing.startTracing({ exporter, exportImmediately: true });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { SignJWT, UnsecuredJWT, exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { SignJWT, UnsecuredJWT, exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 
 /** Which private key signs a token. */
 export type SigningKey =
@@ -64,8 +64,8 @@ export interface JwtIssuer {
 
 interface KeyPair {
   readonly alg: 'RS256' | 'ES256';
-  readonly privateKey: KeyLike;
-  readonly publicKey: KeyLike;
+  readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
 }
 
 async function keyPair(alg: 'RS256' | 'ES256'): Promise<KeyPair> {

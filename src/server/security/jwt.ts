@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
 import type { JwtConfig } from '../../config/security-config';
 import type { Caller } from '../../graphql/access';
 
@@ -22,9 +22,9 @@ function strings(value: unknown, split: boolean): string[] {
  * configured key, issuer, audience, expiry) with jose, and reads the caller's tenants and scopes.
  */
 export function createJwtVerifier(config: JwtConfig): (authorization: string | undefined) => Promise<Caller> {
-  const key: JWTVerifyGetKey | KeyLike = config.jwksUrl
+  const key: JWTVerifyGetKey | KeyObject = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 2_000, cooldownDuration: 30_000 })
-    : (createPublicKey(config.publicKey ?? '') as unknown as KeyLike);
+    : createPublicKey(config.publicKey ?? '');
 
   return async (authorization) => {
     if (authorization === undefined || authorization === '') return ANONYMOUS;
@@ -32,7 +32,7 @@ export function createJwtVerifier(config: JwtConfig): (authorization: string | u
     if (!match?.[1]) throw new InvalidTokenError('The Authorization header must be "Bearer <JWT>"');
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], key as JWTVerifyGetKey, {
+      ({ payload } = await jwtVerify(match[1], key, {
         issuer: config.issuer,
         audience: config.audience,
         algorithms: [...config.algorithms],
