@@ -206,15 +206,55 @@ export function httpStatusCode(statusCode: number): ErrorCode {
   return ErrorCode.UPSTREAM_BAD_RESPONSE;
 }
 
+/** Whether JSON.parse hands a reviver the source text of a number (V8 11.4+: Node 22 has it, Node 20 not). */
+const NUMBER_SOURCE = (() => {
+  let source: unknown;
+  JSON.parse('1.50', (_key, value: unknown, context?: { source?: string }) => {
+    source = context?.source;
+    return value;
+  });
+  return source === '1.50';
+})();
+
+/** Replaces every JSON number by the text it was sent as: "12345678901234567.89" and "24.90" stay exactly that. */
+const numbersAsSent = (_key: string, value: unknown, context?: { source?: string }): unknown =>
+  typeof value === 'number' && context?.source !== undefined ? context.source : value;
+
+/** Whether a parsed JSON value holds a number anywhere; iterative, so no nesting depth can overflow the stack. */
+function holdsNumber(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'number') return true;
+    if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) if (typeof child === 'number' || typeof child === 'object') pending.push(child);
+    }
+  }
+  return false;
+}
+
+/**
+ * Parses a JSON body, numbers kept as the text the provider sent (a float cannot hold
+ * 12345678901234567.89, nor the scale of 24.90). The providers document strings only, so the
+ * usual body has no number: it is parsed once and walked once. A body with numbers is parsed
+ * again with a reviver, which costs 3-7x a plain parse, and only then.
+ */
+export function parseUpstreamJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (!NUMBER_SOURCE || !holdsNumber(value)) return value;
+  return JSON.parse(text, numbersAsSent as (key: string, value: unknown) => unknown);
+}
+
 function decodeJson(text: string, contentType: string): { json: unknown; notJson: string } {
   const trimmed = text.trimStart();
   if (trimmed === '') return { json: undefined, notJson: 'an empty body' };
   // Some PHP back ends send JSON as text/html, so the body decides, not the header.
   if (trimmed[0] === '{' || trimmed[0] === '[') {
     try {
-      return { json: JSON.parse(text), notJson: '' };
-    } catch {
-      return { json: undefined, notJson: 'malformed JSON' };
+      return { json: parseUpstreamJson(text), notJson: '' };
+    } catch (error) {
+      // A reviver recurses: JSON nested deeper than the stack fails there, not as a syntax error.
+      return { json: undefined, notJson: error instanceof RangeError ? 'JSON nested too deeply' : 'malformed JSON' };
     }
   }
   if (trimmed[0] === '<') return { json: undefined, notJson: 'an HTML page instead of JSON' };
