@@ -733,6 +733,20 @@ describe('Simpsy values longer than any real one', () => {
     });
   });
 
+  it.each([
+    ['invoice_id', { invoice_id: 'INV-'.repeat(SHORT_VALUE_MAX) }],
+    ['amount', { amount: `$${'9'.repeat(SHORT_VALUE_MAX)}` }],
+    ['date', { date: `2024-05-15${' '.repeat(SHORT_VALUE_MAX)}` }],
+    ['status', { status: 'Paid'.repeat(SHORT_VALUE_MAX) }],
+    ['invoice_url', { invoice_url: `https://voice.simpsy.com/${'a'.repeat(TEXT_VALUE_MAX)}` }],
+  ])('an invoice %s longer than any real one is a BAD_RESPONSE', async (field, values) => {
+    fake.handler = reply(200, envelope([INVOICE, { ...INVOICE, invoice_id: 'INV-1002', ...values }]));
+    await expectFailure(invoices(), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: `Simpsy sent a body with a value too long at result.1.${field}`,
+    });
+  });
+
   describe('with a larger body limit', () => {
     let roomy: ProviderClient;
     beforeEach(() => {
