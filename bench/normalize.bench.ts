@@ -12,8 +12,10 @@ let k = 0;
 const fresh = () => { k++; const d = structuredClone(digi); d.desk_phone = `8069${(10000 + k % 90000)}, 0091120${6850000 + k}, 0120${6850000 + k}, 0091120${6860000 + k}`; d.did_no = d.desk_phone; return d; };
 const svEnvelope = (billing: unknown) => JSON.stringify({ status: '200', message: 'Success', result: [billing] });
 const svText = svEnvelope(sv);
-// The same body with its counts and status as JSON numbers: the reviver pass runs.
+// The same body with its counts and status as JSON integers (scanned, no second parse), then
+// with an amount as a JSON number too (parsed again, with a reviver that keeps each number's text).
 const svNumbers = svText.replace(/"(no_of_agents|crm|no_of_crm|status)":"(\d+)"/g, '"$1":$2');
+const svAmountNumber = svNumbers.replace('"creditlimit":"$139.90"', '"creditlimit":139.90');
 const svDecode = (text: string) => simpsyBilling.parse((parseUpstreamJson(text) as { result: unknown[] }).result[0]);
 for (const [name, fn] of [
   ['digidonar map (new numbers)', () => digidonarSnapshot(digidonarBody.parse(fresh()), '1', 'Asia/Kolkata', new Date())],
@@ -21,7 +23,8 @@ for (const [name, fn] of [
   ['simpsy map', () => simpsySnapshot(simpsyBilling.parse(sv), 'a', new Date())],
   ['digidonar decode + map (new numbers)', () => digidonarSnapshot(digidonarBody.parse(parseUpstreamJson(JSON.stringify(fresh()))), '1', 'Asia/Kolkata', new Date())],
   ['simpsy decode + map', () => simpsySnapshot(svDecode(svText), 'a', new Date())],
-  ['simpsy decode + map (numbers in the body)', () => simpsySnapshot(svDecode(svNumbers), 'a', new Date())],
+  ['simpsy decode + map (integers in the body)', () => simpsySnapshot(svDecode(svNumbers), 'a', new Date())],
+  ['simpsy decode + map (an amount as a JSON number)', () => simpsySnapshot(svDecode(svAmountNumber), 'a', new Date())],
 ] as const) {
   for (let i = 0; i < 200; i++) fn();
   const t = performance.now(); const n = 2000;

@@ -553,7 +553,7 @@ describe('Digidonar values sent as JSON numbers', () => {
 
   it('a number nested deeper than the stack can revive is a BAD_RESPONSE', async () => {
     const depth = 100_000;
-    fake.handler = reply(200, `{"type":"success","x":${'['.repeat(depth)}1${']'.repeat(depth)}}`);
+    fake.handler = reply(200, `{"type":"success","x":${'['.repeat(depth)}1.5${']'.repeat(depth)}}`);
     const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
       await expectFailure(roomy.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Digidonar sent JSON nested too deeply' });

@@ -15,6 +15,21 @@ describe('parseUpstreamJson', () => {
     });
   });
 
+  it('turns short integers into their strings, escapes and digits inside strings notwithstanding', () => {
+    const text = '{"status": 200, "counts": [0, -5, 123456789012345], "s": "a \\" 1.5e3 \\\\", "t": "-0"}';
+    expect(parseUpstreamJson(text)).toEqual({ status: '200', counts: ['0', '-5', '123456789012345'], s: 'a " 1.5e3 \\', t: '-0' });
+  });
+
+  it.each([
+    ['a fraction', '{"a": 1, "b": 2.50}', { a: '1', b: '2.50' }],
+    ['an exponent', '{"a": 1, "b": 1e2}', { a: '1', b: '1e2' }],
+    ['minus zero', '[1, -0]', ['1', '-0']],
+    ['an integer of 16 digits', '[1234567890123456]', ['1234567890123456']],
+    ['an integer beyond 2^53', '[12345678901234567891]', ['12345678901234567891']],
+  ])('keeps %s as sent', (_name, text, expected) => {
+    expect(parseUpstreamJson(text)).toEqual(expected);
+  });
+
   it('gives a body without numbers exactly as JSON.parse does', () => {
     const text = '{"status": "200", "result": [{"total_monthly": "$177.70", "did": [], "plan": null}]}';
     expect(parseUpstreamJson(text)).toEqual(JSON.parse(text));
