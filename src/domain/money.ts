@@ -1,6 +1,7 @@
 import Big from 'big.js';
 
 import type { Money } from './account';
+import { TextMemo } from './text-memo';
 
 /**
  * Currency symbols and words the providers put beside amounts, keyed in upper case.
@@ -27,8 +28,6 @@ function knownIsoCodes(): ReadonlySet<string> {
   return isoCodes;
 }
 
-/** One run of digits, commas and dots: the number part; everything around it is sign and currency. */
-const MONEY_SHAPE = /^([^\d]*?)(\d[\d,.]*)([^\d]*)$/u;
 /** A token that could be a currency we do not know: letters or currency signs only ("XYZ", "¤"). */
 const UNKNOWN_TOKEN = /^[\p{L}\p{Sc}]+$/u;
 const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
@@ -65,29 +64,38 @@ const NOT_MONEY = (raw: string): Money => ({ amount: null, currency: null, raw }
 
 // Providers repeat the same few amounts (plan prices, per-agent prices, DID fees) across accounts
 // and refreshes; parsing one exactly is most of the cost of normalizing a body. Results are frozen
-// and shared. Bounded: a full memo starts over.
-const MEMO_LIMIT = 10_000;
-const parsed = new Map<string, Money>();
+// and shared; only short amounts are remembered, so the memo stays small whatever is sent.
+const parsed = new TextMemo<Money>(10_000);
 
 /**
  * Reads a provider amount such as "$1,234.50" exactly; when the number is unreadable both
  * amount and currency are null, so a non-null currency always comes with an amount.
+ * Linear in the length of `raw` and never throws, whatever it holds.
  */
 export function parseMoney(raw: string): Money {
-  let money = parsed.get(raw);
-  if (money === undefined) {
-    money = Object.freeze(parseMoneyOnce(raw));
-    if (parsed.size >= MEMO_LIMIT) parsed.clear();
-    parsed.set(raw, money);
-  }
-  return money;
+  return parsed.recall(raw, (keep) => Object.freeze(parseMoneyOnce(keep(raw))));
 }
 
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const COMMA = 44;
+const DOT = 46;
+
+/**
+ * One run of digits, commas and dots is the number; everything around it is sign and currency.
+ * Scanned by hand rather than by a pattern with a lazy prefix and an optional suffix, which
+ * backtracks: "1" + "." x 150000 + "a1" took seconds.
+ */
 function parseMoneyOnce(raw: string): Money {
-  const match = MONEY_SHAPE.exec(raw.trim());
-  if (match === null) return NOT_MONEY(raw);
-  let prefix = (match[1] ?? '').trim();
-  const suffix = (match[3] ?? '').trim();
+  const text = raw.trim();
+  let start = 0;
+  while (start < text.length && !isDigit(text.charCodeAt(start))) start += 1;
+  if (start === text.length) return NOT_MONEY(raw);
+  let end = start;
+  for (let code = text.charCodeAt(end); isDigit(code) || code === COMMA || code === DOT; code = text.charCodeAt(end)) end += 1;
+  for (let i = end; i < text.length; i += 1) if (isDigit(text.charCodeAt(i))) return NOT_MONEY(raw);
+
+  let prefix = text.slice(0, start).trim();
+  const suffix = text.slice(end).trim();
   let negative = false;
   if (prefix.startsWith('-')) {
     negative = true;
@@ -96,7 +104,7 @@ function parseMoneyOnce(raw: string): Money {
     negative = true;
     prefix = prefix.slice(0, -1).trim();
   }
-  const number = ungroup(match[2] ?? '');
+  const number = ungroup(text.slice(start, end));
   if (number === null) return NOT_MONEY(raw);
 
   const currencies: (string | null)[] = [];
@@ -110,14 +118,30 @@ function parseMoneyOnce(raw: string): Money {
   const [first, second] = currencies;
   const currency = first === undefined ? null : second === undefined || second === first ? first : null;
 
-  const value = new Big(number);
-  return { amount: canonical(negative ? value.neg() : value, scaleOf(number)), currency, raw };
+  return { amount: canonicalDecimal(number, negative), currency, raw };
 }
 
-/** A Money built elsewhere may carry a malformed amount; treat it as unknown rather than throw. */
+/**
+ * The canonical form of a plain decimal ("007.50" -> "7.50", "-0.00" -> "0.00"), keeping its
+ * scale. Done on the text: exact, linear, and free of big.js's limit of a million decimals.
+ */
+export function canonicalDecimal(number: string, negative = false): string {
+  const dot = number.indexOf('.');
+  const whole = dot === -1 ? number : number.slice(0, dot);
+  let lead = 0;
+  while (lead < whole.length - 1 && whole.charCodeAt(lead) === 48) lead += 1;
+  const digits = whole.slice(lead) + (dot === -1 ? '' : number.slice(dot));
+  return negative && /[1-9]/.test(digits) ? `-${digits}` : digits;
+}
+
+/** big.js formats at most this many decimals (its MAX_DP); beyond it toFixed throws. */
+const MAX_SCALE = 1_000_000;
+
+/** A Money built elsewhere may carry a malformed amount, or more decimals than big.js formats: unknown rather than a throw. */
 function decimal(amount: string | null): { readonly value: Big; readonly scale: number } | null {
   if (amount === null || !/^-?\d+(?:\.\d+)?$/.test(amount)) return null;
-  return { value: new Big(amount), scale: scaleOf(amount) };
+  const scale = scaleOf(amount);
+  return scale > MAX_SCALE ? null : { value: new Big(amount), scale };
 }
 
 /** Formats without exponent notation and without a "-0". */

@@ -5,6 +5,7 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
 import type { CountryCode } from 'libphonenumber-js/max';
 
 import type { PhoneNumber } from './account';
+import { TextMemo } from './text-memo';
 
 /** Providers mask digits with these; a masked number has no E.164 form (and 'x' would read as an extension). */
 const MASK = /[xX*]/;
@@ -22,17 +23,10 @@ function supportedCountry(country: string | undefined): CountryCode | undefined 
 export function parsePhoneNumber(raw: string, defaultCountry?: string): PhoneNumber {
   // An account's numbers come back on every refresh, and full-metadata validation is the
   // costly part of normalizing an account: remember recent answers (results are immutable).
-  const key = `${defaultCountry ?? ''}|${raw}`;
-  const known = memo.get(key);
-  if (known !== undefined) return known;
-  const parsed = parse(raw, defaultCountry);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, parsed);
-  return parsed;
+  return memo.recall(`${defaultCountry ?? ''}|${raw}`, (keep) => parse(keep(raw), defaultCountry));
 }
 
-const MEMO_LIMIT = 20_000;
-const memo = new Map<string, PhoneNumber>();
+const memo = new TextMemo<PhoneNumber>(20_000);
 
 function parse(raw: string, defaultCountry?: string): PhoneNumber {
   const fallback = supportedCountry(defaultCountry);

@@ -209,15 +209,103 @@ export function httpStatusCode(statusCode: number): ErrorCode {
   return ErrorCode.UPSTREAM_BAD_RESPONSE;
 }
 
+/** Whether JSON.parse hands a reviver the source text of a number (V8 11.4+: Node 22 has it, Node 20 not). */
+const NUMBER_SOURCE = (() => {
+  let source: unknown;
+  JSON.parse('1.50', (_key, value: unknown, context?: { source?: string }) => {
+    source = context?.source;
+    return value;
+  });
+  return source === '1.50';
+})();
+
+/** Replaces every JSON number by the text it was sent as: "12345678901234567.89" and "24.90" stay exactly that. */
+const numbersAsSent = (_key: string, value: unknown, context?: { source?: string }): unknown =>
+  typeof value === 'number' && context?.source !== undefined ? context.source : value;
+
+/** Whether a parsed JSON value holds a number anywhere; iterative, so no nesting depth can overflow the stack. */
+function holdsNumber(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'number') return true;
+    if (typeof value === 'object' && value !== null) {
+      for (const child of Object.values(value)) if (typeof child === 'number' || typeof child === 'object') pending.push(child);
+    }
+  }
+  return false;
+}
+
+/** Replaces, in place, every number of a freshly parsed JSON value by String(number). */
+function stringifyNumbers(root: unknown): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (typeof child === 'number') record[key] = String(child);
+      else if (typeof child === 'object' && child !== null) pending.push(child);
+    }
+  }
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+
+/**
+ * Whether every number in a JSON text is written as String() writes its value back: an integer
+ * of at most 15 digits, without fraction, exponent or "-0". Then a plain parse loses nothing.
+ * One pass; outside strings only numbers hold digits.
+ */
+function numbersWrittenPlainly(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === 34 /* " */) {
+      // Skip the string, escapes included.
+      for (i += 1; i < text.length && text.charCodeAt(i) !== 34; i += 1) if (text.charCodeAt(i) === 92 /* \ */) i += 1;
+    } else if (code === 45 /* - */ || isDigit(code)) {
+      const start = code === 45 ? i + 1 : i;
+      let end = start;
+      while (isDigit(text.charCodeAt(end))) end += 1;
+      const next = text.charCodeAt(end);
+      if (next === 46 /* . */ || next === 101 /* e */ || next === 69 /* E */ || end - start > 15) return false;
+      if (code === 45 && end - start === 1 && text.charCodeAt(start) === 48) return false;
+      i = end - 1;
+    }
+  }
+  return true;
+}
+
+/**
+ * Parses a JSON body, numbers kept as the text the provider sent (a float cannot hold
+ * 12345678901234567.89, nor the scale of 24.90). The providers document strings only: a body
+ * without numbers is parsed once and walked once; a body whose numbers are all short integers
+ * ("status": 200) is scanned once and its numbers turned into strings, since String() gives
+ * their text back. Only a body with other numbers is parsed again with a reviver (3-7x the cost
+ * of a plain parse). Either way every number comes out as a string.
+ */
+export function parseUpstreamJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (!holdsNumber(value)) return value;
+  if (numbersWrittenPlainly(text)) {
+    stringifyNumbers(value);
+    return value;
+  }
+  // Without the source text (an older runtime) numbers stay numbers: amounts refuse them.
+  return NUMBER_SOURCE ? JSON.parse(text, numbersAsSent as (key: string, value: unknown) => unknown) : value;
+}
+
 function decodeJson(text: string, contentType: string): { json: unknown; notJson: string } {
   const trimmed = text.trimStart();
   if (trimmed === '') return { json: undefined, notJson: 'an empty body' };
   // Some PHP back ends send JSON as text/html, so the body decides, not the header.
   if (trimmed[0] === '{' || trimmed[0] === '[') {
     try {
-      return { json: JSON.parse(text), notJson: '' };
-    } catch {
-      return { json: undefined, notJson: 'malformed JSON' };
+      return { json: parseUpstreamJson(text), notJson: '' };
+    } catch (error) {
+      // A reviver recurses: JSON nested deeper than the stack fails there, not as a syntax error.
+      return { json: undefined, notJson: error instanceof RangeError ? 'JSON nested too deeply' : 'malformed JSON' };
     }
   }
   if (trimmed[0] === '<') return { json: undefined, notJson: 'an HTML page instead of JSON' };

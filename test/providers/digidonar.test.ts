@@ -3,6 +3,7 @@ import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import { createDigidonarProvider } from '../../src/providers/digidonar';
 import { DigidonarClient } from '../../src/providers/digidonar/digidonar.client';
 import type { ProviderClient } from '../../src/providers/provider-client';
+import { NUMBER_LIST_MAX_ITEMS, NUMBER_LIST_TEXT_MAX, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_BASIC, CANARY_KEY, CANARY_SECRET, canaryAccount, failureChecker, leaks } from '../support/canary';
 import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
 
@@ -494,5 +495,75 @@ describe('Digidonar connection pool', () => {
     } finally {
       await single.close();
     }
+  });
+});
+
+// Values no provider means: every field has a length no real value comes near, and a longer one
+// is refused with the body before any parser reads it. Numbers are kept as the text that was sent.
+
+describe('Digidonar values longer than any real one', () => {
+  const numbers = (count: number) => Array.from({ length: count }, (_, i) => `0120${6850000 + i}`).join(', ');
+
+  it.each([
+    ['a coin count', { login_account: { ...LOGIN, sms_coins: '5'.repeat(SHORT_VALUE_MAX + 1) } }, 'login_account.sms_coins'],
+    ['a date', { login_account: { ...LOGIN, expired_on: `2023-12-30 00:00:00${' '.repeat(SHORT_VALUE_MAX)}` } }, 'login_account.expired_on'],
+    ['a phone number', { login_account: { ...LOGIN, admin_number: '9'.repeat(SHORT_VALUE_MAX + 1) } }, 'login_account.admin_number'],
+    ['a company name', { login_account: { ...LOGIN, company_name: 'L'.repeat(TEXT_VALUE_MAX + 1) } }, 'login_account.company_name'],
+    ['desk_phone, by length', { desk_phone: '1'.repeat(NUMBER_LIST_TEXT_MAX + 1) }, 'desk_phone'],
+    ['did_no inside login_account, by count', { login_account: { ...LOGIN, did_no: numbers(NUMBER_LIST_MAX_ITEMS + 1) } }, 'login_account.did_no'],
+  ])('%s is a BAD_RESPONSE naming the path, never the value', async (_name, fields, path) => {
+    const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
+    try {
+      fake.handler = reply(200, { ...DOCUMENTED_BODY, ...fields });
+      await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+        message: `Digidonar sent a body with a value too long at ${path}`,
+      });
+    } finally {
+      await roomy.close();
+    }
+  });
+
+  it(`reads a list of ${NUMBER_LIST_MAX_ITEMS} numbers`, async () => {
+    const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
+    try {
+      fake.handler = reply(200, { ...DOCUMENTED_BODY, desk_phone: numbers(NUMBER_LIST_MAX_ITEMS) });
+      expect((await roomy.fetchSnapshot(ACCOUNT)).deskPhones).toHaveLength(NUMBER_LIST_MAX_ITEMS);
+    } finally {
+      await roomy.close();
+    }
+  });
+});
+
+describe('Digidonar values sent as JSON numbers', () => {
+  it('compares an account_id beyond 2^53 by the digits sent, not by a rounded float', async () => {
+    const id = '12345678901234567891';
+    const exact = createDigidonarProvider({ ...HTTP, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
+    try {
+      fake.handler = reply(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, account_id: '@id@' } }).replace('"@id@"', id));
+      expect((await exact.fetchSnapshot(canaryAccount('DIGIDONAR', id))).accountId).toBe(id);
+      // One digit off is another account, however close the floats are.
+      await failureChecker('DIGIDONAR', '12345678901234567890', 'Digidonar')(exact.fetchSnapshot(canaryAccount('DIGIDONAR', '12345678901234567890')), {
+        code: ErrorCode.UPSTREAM_ACCOUNT_MISMATCH,
+      });
+    } finally {
+      await exact.close();
+    }
+  });
+
+  it('a number nested deeper than the stack can revive is a BAD_RESPONSE', async () => {
+    const depth = 100_000;
+    fake.handler = reply(200, `{"type":"success","x":${'['.repeat(depth)}1.5${']'.repeat(depth)}}`);
+    const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
+    try {
+      await expectFailure(roomy.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Digidonar sent JSON nested too deeply' });
+    } finally {
+      await roomy.close();
+    }
+  });
+
+  it('reads a phone number sent as a number with its digits as sent', async () => {
+    fake.handler = reply(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, admin_number: '@n@' } }).replace('"@n@"', '917289123483'));
+    expect((await provider.fetchSnapshot(ACCOUNT)).profile?.adminPhone).toEqual({ raw: '917289123483', e164: '+917289123483', country: 'IN' });
   });
 });

@@ -3,6 +3,7 @@ import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import type { ProviderClient } from '../../src/providers/provider-client';
 import { createSimpsyProvider } from '../../src/providers/simpsy';
 import { SimpsyClient } from '../../src/providers/simpsy/simpsy.client';
+import { INVOICE_LIST_MAX_ITEMS, NUMBER_LIST_MAX_ITEMS, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_KEY, CANARY_SECRET, FORBIDDEN, canaryAccount, failureChecker, leaks } from '../support/canary';
 import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
 
@@ -694,5 +695,144 @@ describe('Simpsy invoice failures', () => {
   it('an HTML page is a BAD_RESPONSE', async () => {
     fake.handler = reply(200, '<html><body>Maintenance</body></html>', { 'content-type': 'text/html' });
     await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Simpsy sent an HTML page instead of JSON' });
+  });
+});
+
+// Values no provider means: every field has a length no real value comes near, and a longer one
+// is refused with the body before any parser reads it. Numbers are kept as the text that was sent.
+
+/** The body as text, with each placeholder string replaced by a bare JSON number. */
+const withNumbers = (body: unknown, numbers: Record<string, string>) =>
+  Object.entries(numbers).reduce((text, [name, number]) => text.replace(`"@${name}@"`, number), JSON.stringify(body));
+
+describe('Simpsy values longer than any real one', () => {
+  const long = (field: string, value: unknown, path: string) => {
+    const billing = structuredClone(BILLING) as Record<string, unknown>;
+    const parts = field.split('.');
+    let at = billing as Record<string, unknown>;
+    for (const part of parts.slice(0, -1)) at = at[part] as Record<string, unknown>;
+    at[parts.at(-1)!] = value;
+    return [field, { status: '200', message: 'Success', result: [billing] }, path] as const;
+  };
+
+  it.each([
+    long('total_monthly', `$${'1'.repeat(SHORT_VALUE_MAX)}`, 'total_monthly'),
+    long('creditlimit', `1${'.'.repeat(2_000)}a1`, 'creditlimit'),
+    long('payment_details', '4'.repeat(SHORT_VALUE_MAX + 1), 'payment_details'),
+    long('billingcycle', `2018-04-08${' '.repeat(SHORT_VALUE_MAX)}`, 'billingcycle'),
+    long('plan.storage', `3${'0'.repeat(SHORT_VALUE_MAX)}GB`, 'plan.storage'),
+    long('plan.no_of_agents', '5'.repeat(SHORT_VALUE_MAX + 1), 'plan.no_of_agents'),
+    long('addon.did.0', { number: '1'.repeat(SHORT_VALUE_MAX + 1), country: 'United States', monthly: '$1' }, 'addon.did.0.number'),
+    long('addon.did.1', { number: '1234567', country: 'a '.repeat(SHORT_VALUE_MAX), monthly: '$1' }, 'addon.did.1.country'),
+    long('plan.name', 'x'.repeat(TEXT_VALUE_MAX + 1), 'plan.name'),
+  ])('%s is a BAD_RESPONSE naming the path, never the value', async (_field, body, path) => {
+    fake.handler = reply(200, body);
+    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: `Simpsy sent a body with a value too long at result.0.${path}`,
+    });
+  });
+
+  it.each([
+    ['invoice_id', { invoice_id: 'INV-'.repeat(SHORT_VALUE_MAX) }],
+    ['amount', { amount: `$${'9'.repeat(SHORT_VALUE_MAX)}` }],
+    ['date', { date: `2024-05-15${' '.repeat(SHORT_VALUE_MAX)}` }],
+    ['status', { status: 'Paid'.repeat(SHORT_VALUE_MAX) }],
+    ['invoice_url', { invoice_url: `https://voice.simpsy.com/${'a'.repeat(TEXT_VALUE_MAX)}` }],
+  ])('an invoice %s longer than any real one is a BAD_RESPONSE', async (field, values) => {
+    fake.handler = reply(200, envelope([INVOICE, { ...INVOICE, invoice_id: 'INV-1002', ...values }]));
+    await expectFailure(invoices(), {
+      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+      message: `Simpsy sent a body with a value too long at result.1.${field}`,
+    });
+  });
+
+  describe('with a larger body limit', () => {
+    let roomy: ProviderClient;
+    beforeEach(() => {
+      roomy = createSimpsyProvider({ ...HTTP, maxBodyBytes: 4 * 1024 * 1024, baseUrl: `${fake.origin}/api/v1` });
+    });
+    afterEach(() => roomy.close());
+
+    it(`more than ${NUMBER_LIST_MAX_ITEMS} DIDs is a BAD_RESPONSE`, async () => {
+      const did = Array.from({ length: NUMBER_LIST_MAX_ITEMS + 1 }, (_, i) => ({ number: `+1212555${i}`, country: 'United States', monthly: '$1' }));
+      fake.handler = reply(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
+      await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+        message: 'Simpsy sent a body with a value too long at result.0.addon.did',
+      });
+    });
+
+    it(`${NUMBER_LIST_MAX_ITEMS} DIDs are read`, async () => {
+      const did = Array.from({ length: NUMBER_LIST_MAX_ITEMS }, (_, i) => ({ number: `+1212555${i}`, country: 'United States', monthly: '$1' }));
+      fake.handler = reply(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
+      expect((await roomy.fetchSnapshot(ACCOUNT)).dids).toHaveLength(NUMBER_LIST_MAX_ITEMS);
+    });
+
+    const decimals = `1.${'1'.repeat(1_000_001)}`;
+    it.each([
+      ['an amount with more than a million decimals', JSON.stringify({ ...DOCUMENTED_BODY, result: [{ ...BILLING, total_monthly: `$${decimals}` }] })],
+      ['a JSON number with more than a million decimals', withNumbers({ ...DOCUMENTED_BODY, result: [{ ...BILLING, total_monthly: '@n@' }] }, { n: decimals })],
+    ])('%s is a BAD_RESPONSE, not an internal error', async (_name, text) => {
+      fake.handler = reply(200, text);
+      await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+        message: 'Simpsy sent a body with a value too long at result.0.total_monthly',
+      });
+    });
+
+    it(`more than ${INVOICE_LIST_MAX_ITEMS} invoices is a BAD_RESPONSE`, async () => {
+      const list = Array.from({ length: INVOICE_LIST_MAX_ITEMS + 1 }, (_, i) => ({ ...INVOICE, invoice_id: `INV-${i}` }));
+      fake.handler = reply(200, envelope(list));
+      await expectFailure(roomy.fetchInvoices!(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+        message: 'Simpsy sent a body with a value too long at result',
+      });
+    });
+
+    it(`${INVOICE_LIST_MAX_ITEMS} invoices are read`, async () => {
+      const list = Array.from({ length: INVOICE_LIST_MAX_ITEMS }, (_, i) => ({ ...INVOICE, invoice_id: `INV-${i}` }));
+      fake.handler = reply(200, envelope(list));
+      expect((await roomy.fetchInvoices!(ACCOUNT)).invoices).toHaveLength(INVOICE_LIST_MAX_ITEMS);
+    });
+
+    it('an invoice amount with more than a million decimals is a BAD_RESPONSE', async () => {
+      fake.handler = reply(200, envelope([{ ...INVOICE, amount: `$0.${'8'.repeat(1_000_001)}` }]));
+      await expectFailure(roomy.fetchInvoices!(ACCOUNT), {
+        code: ErrorCode.UPSTREAM_BAD_RESPONSE,
+        message: 'Simpsy sent a body with a value too long at result.0.amount',
+      });
+    });
+  });
+});
+
+describe('Simpsy amounts sent as JSON numbers', () => {
+  it('keeps the digits and the scale the provider sent, and the raw value as sent', async () => {
+    fake.handler = reply(
+      200,
+      withNumbers(
+        { ...DOCUMENTED_BODY, result: [{ ...BILLING, creditlimit: '@big@', plan: { ...BILLING.plan, price: '@scaled@' }, total_monthly: '@negative@' }] },
+        { big: '12345678901234567.89', scaled: '24.90', negative: '-0.50' },
+      ),
+    );
+    const snapshot = await provider.fetchSnapshot(ACCOUNT);
+    expect(snapshot.creditLimit).toEqual({ amount: '12345678901234567.89', currency: null, raw: '12345678901234567.89' });
+    expect(snapshot.plan?.price).toEqual({ amount: '24.90', currency: null, raw: '24.90' });
+    expect(snapshot.monthlyTotal).toEqual({ amount: '-0.50', currency: null, raw: '-0.50' });
+  });
+
+  it('keeps an exponent as sent, as a raw value that is not an amount', async () => {
+    fake.handler = reply(200, withNumbers({ ...DOCUMENTED_BODY, result: [{ ...BILLING, creditlimit: '@e@' }] }, { e: '1E400' }));
+    expect((await provider.fetchSnapshot(ACCOUNT)).creditLimit).toEqual({ amount: null, currency: null, raw: '1E400' });
+  });
+
+  it('keeps an invoice amount and a numeric invoice id exactly as sent', async () => {
+    fake.handler = reply(
+      200,
+      withNumbers(envelope([{ ...INVOICE, invoice_id: '@id@', amount: '@amount@' }]), { id: '123456789012345678901', amount: '12345678901234567.80' }),
+    );
+    const [invoice] = (await invoices()).invoices;
+    expect(invoice?.id).toBe('123456789012345678901');
+    expect(invoice?.amount).toEqual({ amount: '12345678901234567.80', currency: null, raw: '12345678901234567.80' });
   });
 });

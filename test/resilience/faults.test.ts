@@ -237,6 +237,20 @@ const CASES: FaultCase[] = [
     maxMs: FAST_BOUND_MS,
   },
   {
+    name: 'an amount shaped to make a backtracking parser quadratic ("1", 60,000 dots, "a1"): refused at once, never retried',
+    tag: 'hostile-amount',
+    simpsy: [faults.patched({ 'result.0.total_monthly': `1${'.'.repeat(60_000)}a1` })],
+    expected: { code: ErrorCode.UPSTREAM_BAD_RESPONSE, attempts: 1, message: /with a value too long at result\.0\.total_monthly$/ },
+    maxMs: FAST_BOUND_MS,
+  },
+  {
+    name: 'a phone list of more numbers than any account has: refused at once, never retried',
+    tag: 'hostile-list',
+    digidonar: [faults.patched({ desk_phone: Array.from({ length: 1_001 }, (_, i) => `0120${6850000 + i}`).join(', ') })],
+    expected: { code: ErrorCode.UPSTREAM_BAD_RESPONSE, attempts: 1, message: /with a value too long at desk_phone$/ },
+    maxMs: FAST_BOUND_MS,
+  },
+  {
     name: 'a 200 that is not text (application/octet-stream): never read, never retried',
     tag: 'not-text',
     ...both(faults.text(200, 'application/octet-stream', '\u0000\u0001binary')),

@@ -263,11 +263,34 @@ export const faults = {
     c.res.end();
   },
 
+  /**
+   * The account's normal answer with some values replaced: `values` maps a dotted path into the
+   * body ("result.0.total_monthly", "desk_phone") to what to put there. A hostile provider's
+   * answer, well-formed but for those values. `sent` opens once the whole body is written.
+   */
+  patched: (values: Record<string, unknown>, sent?: Gate): Fault => (c) => {
+    const body = successBody(c.provider, c.account.accountId, c.endpoint);
+    for (const [path, value] of Object.entries(values)) setPath(body, path, value);
+    if (sent) c.res.once('finish', () => sent.open());
+    send(c.res, 200, JSON.stringify(body), { 'content-type': 'application/json' });
+  },
+
   /** Holds the request until the gate opens, then answers normally. */
   held: (gate: Gate): Fault => (c) => {
     void gate.opened.then(() => faults.ok()(c));
   },
 };
+
+/** Sets the value at a dotted path ("result.0.plan.price") of a JSON body, creating objects on the way. */
+function setPath(body: unknown, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let at = body as Record<string, unknown>;
+  for (const key of keys.slice(0, -1)) {
+    at[key] ??= {};
+    at = at[key] as Record<string, unknown>;
+  }
+  at[keys[keys.length - 1] as string] = value;
+}
 
 const DIGIDONAR_PATH = '/api_v2/profile_billing_v2';
 const SIMPSY_BASE_PATH = '/api/v1';

@@ -44,7 +44,7 @@ export class DigidonarClient {
     }
     const decoded = digidonarBody.safeParse(response.json);
     if (!decoded.success) {
-      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body of ${describeIssues(decoded.error)}`);
+      throw this.#http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body ${describeIssues(decoded.error)}`);
     }
     const body = decoded.data;
     const returnedId = body.login_account.account_id?.trim();

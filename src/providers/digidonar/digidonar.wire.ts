@@ -1,40 +1,40 @@
 import { z } from 'zod';
-import { wireString } from '../wire';
+import { wireNumberList, wireShort, wireString } from '../wire';
 
 // The documented response fields; the page's "FORM PARAMETERS" list is really this list.
 const loginAccount = z.object({
-  account_id: wireString,
+  account_id: wireShort,
   admin_email: wireString,
   admin_Fname: wireString,
   admin_Lname: wireString,
-  admin_number: wireString,
+  admin_number: wireShort,
   company_name: wireString,
   company_address: wireString,
-  sms_coins: wireString,
-  obd_coins: wireString,
-  voip_coins: wireString,
-  clicktocall_coins: wireString,
-  call_coins: wireString,
-  avail_sms_coins: wireString,
-  avail_obd_coins: wireString,
-  avail_voip_coins: wireString,
-  avail_clicktocall_coins: wireString,
-  avail_call_coins: wireString,
+  sms_coins: wireShort,
+  obd_coins: wireShort,
+  voip_coins: wireShort,
+  clicktocall_coins: wireShort,
+  call_coins: wireShort,
+  avail_sms_coins: wireShort,
+  avail_obd_coins: wireShort,
+  avail_voip_coins: wireShort,
+  avail_clicktocall_coins: wireShort,
+  avail_call_coins: wireShort,
   service_order: wireString,
-  create_at: wireString,
-  updated_on: wireString,
-  expired_on: wireString,
+  create_at: wireShort,
+  updated_on: wireShort,
+  expired_on: wireShort,
   // The docs put these beside login_account; some responses carry them inside it.
-  desk_phone: wireString,
-  did_no: wireString,
+  desk_phone: wireNumberList,
+  did_no: wireNumberList,
 });
 
 /** The profile & balance response body, validated at run time. */
 export const digidonarBody = z.object({
   login_account: loginAccount,
-  desk_phone: wireString,
-  did_no: wireString,
-  type: wireString,
+  desk_phone: wireNumberList,
+  did_no: wireNumberList,
+  type: wireShort,
 });
 
 /** A decoded Digidonar profile & balance body. */

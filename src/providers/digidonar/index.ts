@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ProviderClient } from '../provider-client';
 import type { UpstreamHttpOptions } from '../upstream-http';
+import { mapBody } from '../wire';
 import { DigidonarClient } from './digidonar.client';
 import { digidonarSnapshot } from './digidonar.mapper';
 
@@ -17,7 +18,9 @@ export function createDigidonarProvider(options: DigidonarOptions, dispatcher?: 
     provider: 'DIGIDONAR',
     async fetchSnapshot(account, signal) {
       const body = await client.fetchProfile(account, signal);
-      return digidonarSnapshot(body, account.accountId, options.timeZone, new Date());
+      return mapBody('DIGIDONAR', account.accountId, () =>
+        digidonarSnapshot(body, account.accountId, options.timeZone, new Date()),
+      );
     },
     close: () => client.close(),
   };

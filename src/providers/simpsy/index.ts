@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ProviderClient } from '../provider-client';
 import type { UpstreamHttpOptions } from '../upstream-http';
+import { mapBody } from '../wire';
 import { SimpsyClient } from './simpsy.client';
 import { simpsyInvoices } from './simpsy-invoices.mapper';
 import { simpsySnapshot } from './simpsy.mapper';
@@ -19,11 +20,11 @@ export function createSimpsyProvider(options: SimpsyProviderOptions, dispatcher?
     provider: 'SIMPSY',
     async fetchSnapshot(account, signal) {
       const billing = await client.fetchDetails(account, signal);
-      return simpsySnapshot(billing, account.accountId, new Date());
+      return mapBody('SIMPSY', account.accountId, () => simpsySnapshot(billing, account.accountId, new Date()));
     },
     async fetchInvoices(account, signal) {
       const invoices = await client.fetchInvoices(account, signal);
-      return simpsyInvoices(invoices, account, new Date(), linkPrefixes);
+      return mapBody('SIMPSY', account.accountId, () => simpsyInvoices(invoices, account, new Date(), linkPrefixes));
     },
     close: () => client.close(),
   };

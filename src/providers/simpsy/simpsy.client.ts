@@ -75,7 +75,7 @@ export class SimpsyClient {
     const result = schema.safeParse(envelope.data.result);
     if (!result.success) {
       const issues = describeIssues(result.error, ['result']);
-      throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body of ${issues}`);
+      throw http.error(ErrorCode.UPSTREAM_BAD_RESPONSE, accountId, `sent a body ${issues}`);
     }
     return result.data;
   }

@@ -1,52 +1,49 @@
 import { z } from 'zod';
-import { wireString } from '../wire';
+import { INVOICE_LIST_MAX_ITEMS, wireAmount, wireNumberArray, wireShort, wireString } from '../wire';
 
-const did = z.object({ number: wireString, country: wireString, monthly: wireString });
+const did = z.object({ number: wireShort, country: wireShort, monthly: wireAmount });
 
 /** One element of `result`: the billing details of the account the key belongs to. */
 export const simpsyBilling = z.object({
   call_route: wireString,
-  payment_method: wireString,
-  payment_details: wireString,
-  creditlimit: wireString,
-  billingcycle: wireString,
+  payment_method: wireShort,
+  payment_details: wireShort,
+  creditlimit: wireAmount,
+  billingcycle: wireShort,
   plan: z
     .object({
       name: wireString,
-      price: wireString,
-      no_of_agents: wireString,
-      storage: wireString,
-      crm: wireString,
+      price: wireAmount,
+      no_of_agents: wireShort,
+      storage: wireShort,
+      crm: wireShort,
     })
     .nullish(),
   addon: z
     .object({
       agents: z
-        .object({ no_of_agents: wireString, price_per_agent: wireString, total_agent_price: wireString })
+        .object({ no_of_agents: wireShort, price_per_agent: wireAmount, total_agent_price: wireAmount })
         .nullish(),
       storage: z
-        .object({ no_of_storage: wireString, price_per_gb: wireString, total_storage_price: wireString })
+        .object({ no_of_storage: wireShort, price_per_gb: wireAmount, total_storage_price: wireAmount })
         .nullish(),
       // The provider names the CRM price total_storage_price; that is its field, not a storage price.
-      crm: z.object({ no_of_crm: wireString, total_storage_price: wireString }).nullish(),
-      did: z.array(did).nullish(),
+      crm: z.object({ no_of_crm: wireShort, total_storage_price: wireAmount }).nullish(),
+      did: wireNumberArray(did).nullish(),
     })
     .nullish(),
-  total_monthly: wireString,
+  total_monthly: wireAmount,
 });
 
-/** An invoice id: required, since cursors and identity rest on it; a number is taken as its string. */
-const invoiceId = z
-  .union([z.string(), z.number().transform(String)])
-  .transform((id) => id.trim())
-  .refine((id) => id !== '', 'an invoice needs an invoice_id');
+/** An invoice id: required, since cursors and identity rest on it; a number is taken as its text. */
+const invoiceId = wireShort.transform((id) => id?.trim() ?? '').refine((id) => id !== '', 'an invoice needs an invoice_id');
 
 /** One element of `/billing/invoice`'s `result`. */
 export const simpsyInvoice = z.object({
   invoice_id: invoiceId,
-  date: wireString,
-  amount: wireString,
-  status: wireString,
+  date: wireShort,
+  amount: wireAmount,
+  status: wireShort,
   invoice_url: wireString,
 });
 
@@ -54,8 +51,7 @@ export const simpsyInvoice = z.object({
  * `/billing/invoice`'s `result`: every invoice of the account, none being a valid answer
  * (`null` read as none). Two invoices with one id would make cursors ambiguous, so that body is refused.
  */
-export const simpsyInvoiceList = z
-  .array(simpsyInvoice)
+export const simpsyInvoiceList = wireNumberArray(simpsyInvoice, INVOICE_LIST_MAX_ITEMS)
   .nullable()
   .transform((list) => list ?? [])
   .superRefine((list, context) => {
