@@ -38,10 +38,12 @@ export type RedisCacheOptions = RedisTarget & {
 const PREFIX = 'billing-subgraph:v1:';
 /** The one shard of a single Redis. A cluster's shards are named by their master's host:port. */
 const SINGLE = 'redis';
-/** A cluster whose slot map is not known (not connected yet, or a slot no master serves). */
+/** A cluster whose slot map cannot be read (no seed node answers). */
 const TOPOLOGY = 'cluster';
 /** How often, at most, a failing cluster has its slot map read again. */
 const TOPOLOGY_REFRESH_MS = 1_000;
+/** How often a cluster shard that is down is asked whether it is back (the breaker lets one try through a second). */
+const PROBE_INTERVAL_MS = 1_000;
 
 const reconnectDelay = (retries: number): number => Math.min(100 * 2 ** retries, 2_000);
 
@@ -88,6 +90,7 @@ export class RedisSnapshotCache implements SnapshotCache {
   #clusterReady = false;
   #closed = false;
   #retryTimer: NodeJS.Timeout | undefined;
+  #probeTimer: NodeJS.Timeout | undefined;
   #lastTopologyRefresh = 0;
 
   constructor(options: RedisCacheOptions) {
@@ -193,6 +196,7 @@ export class RedisSnapshotCache implements SnapshotCache {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearInterval(this.#probeTimer);
     if (this.#cluster !== undefined) {
       // Requests are answered by now, so nothing is pending: no need to wait on nodes that may be gone.
       this.#cluster.destroy();
@@ -232,10 +236,10 @@ export class RedisSnapshotCache implements SnapshotCache {
     return this.#cluster !== undefined ? this.#clusterReady : (this.#client as RedisClient).isReady;
   }
 
-  /** The shard that holds a key: the master serving its slot now, for a cluster. */
-  #shardOf(redisKey: string): string {
+  /** The shard that holds a key: the master serving its slot now, for a cluster (undefined when none does). */
+  #shardOf(redisKey: string): string | undefined {
     if (this.#cluster === undefined) return SINGLE;
-    return this.#cluster.slots[calculateSlot(redisKey)]?.master.address ?? TOPOLOGY;
+    return this.#cluster.slots[calculateSlot(redisKey)]?.master.address;
   }
 
   #storeOf(shard: string): KeyvAdapter<string> {
@@ -264,6 +268,12 @@ export class RedisSnapshotCache implements SnapshotCache {
     // a request that beats the first handshake raises no false alarm.
     if (this.#closed || !this.#connected()) return fallback;
     const shard = this.#shardOf(redisKey);
+    if (shard === undefined) {
+      // A slot missing from the map (the cluster was being resharded when it was read): a miss
+      // until the map is read again.
+      this.#refreshTopology();
+      return fallback;
+    }
     try {
       const result = await this.#policyOf(shard).execute(() => operation(shard));
       this.#recovered(shard);
@@ -282,6 +292,7 @@ export class RedisSnapshotCache implements SnapshotCache {
    * node-redis reads the slot map again only on a MOVED reply, which a dead master never sends:
    * after a failover, its slots would stay routed to it until it came back. So a failing
    * cluster has its map read again (at most once a second), and a promoted replica takes over.
+   * (`_slots.rediscover` is typed but underscored: the one call here outside node-redis's documented API.)
    */
   #refreshTopology(): void {
     const cluster = this.#cluster;
@@ -290,21 +301,73 @@ export class RedisSnapshotCache implements SnapshotCache {
     if (now - this.#lastTopologyRefresh < TOPOLOGY_REFRESH_MS) return;
     this.#lastTopologyRefresh = now;
     // Any known node to start from: when it does not answer, the seed nodes are asked.
-    const from = cluster.masters.find((master) => master.client?.isReady)?.client ?? cluster.masters.find((master) => master.client)?.client;
-    if (from !== undefined) cluster._slots.rediscover(from).catch(() => undefined);
+    const from =
+      cluster.masters.find((master) => master.client?.isReady)?.client ?? cluster.masters.find((master) => master.client)?.client;
+    if (from === undefined) return;
+    cluster._slots.rediscover(from).then(
+      () => this.#forgetFormerMasters(cluster),
+      () => undefined,
+    );
+  }
+
+  /**
+   * A master that is down and no longer in the slot map (a replica took its slots) is not an
+   * outage any more. Redis keeps a failed master in the map until another takes over, so this
+   * never hides a shard that is still down.
+   */
+  #forgetFormerMasters(cluster: RedisCluster): void {
+    if (this.#closed) return;
+    const masters = new Set(cluster.masters.map((master) => master.address));
+    for (const shard of this.#down) {
+      if (shard !== TOPOLOGY && !masters.has(shard)) this.#recovered(shard);
+    }
+  }
+
+  /**
+   * Asks each cluster shard that is down whether it is back: a key read in one of its slots,
+   * which a node refuses while the cluster is down. A shard then recovers without waiting for
+   * traffic (its keys may be asked for rarely: a lease lives on another shard than its value).
+   */
+  #probe(): void {
+    const cluster = this.#cluster;
+    if (cluster === undefined || this.#closed || !this.#clusterReady) return;
+    for (const shard of this.#down) {
+      if (shard === TOPOLOGY) continue;
+      const key = probeKeyFor(shard, (slot) => cluster.slots[slot]?.master.address);
+      // No slot of its own any more: the next slot map read forgets it.
+      if (key === undefined) this.#refreshTopology();
+      else void this.#run(key, 0, () => this.#commands.exists(key));
+    }
   }
 
   #failed(shard: string, error: unknown): void {
     if (this.#closed || this.#down.has(shard)) return;
     const first = this.#down.size === 0;
     this.#down.add(shard);
+    if (this.#cluster !== undefined && this.#probeTimer === undefined) {
+      this.#probeTimer = setInterval(() => this.#probe(), PROBE_INTERVAL_MS);
+      this.#probeTimer.unref();
+    }
     if (first) this.#options.onOutage(error, shard === SINGLE || shard === TOPOLOGY ? undefined : shard);
   }
 
   #recovered(shard: string): void {
     if (this.#down.size === 0 || !this.#down.delete(shard) || this.#closed) return;
-    if (this.#down.size === 0) this.#options.onRecovery();
+    if (this.#down.size > 0) return;
+    clearInterval(this.#probeTimer);
+    this.#probeTimer = undefined;
+    this.#options.onRecovery();
   }
+}
+
+/** A key (never written) in one of the slots a shard serves, or undefined when it serves none. */
+function probeKeyFor(shard: string, masterOf: (slot: number) => string | undefined): string | undefined {
+  // A shard holds a third of the slots or so: a few tries find one of them.
+  for (let i = 0; i < 1_000; i += 1) {
+    const key = `${PREFIX}probe:${i}`;
+    if (masterOf(calculateSlot(key)) === shard) return key;
+  }
+  return undefined;
 }
 
 /** The user, password and TLS of a cluster URL, for every node (config checks that all URLs agree). */

@@ -250,7 +250,10 @@ export interface RedisCluster {
   masterOf(key: string): Promise<RedisClusterNode>;
   /** One line of CLUSTER INFO (e.g. `cluster_state`) from one node. */
   info(node: RedisClusterNode, field: string): Promise<string | undefined>;
-  /** Resolves once every running node says `cluster_state:ok` and knows every node; throws after `timeoutMs`. */
+  /**
+   * Resolves once every running node says `cluster_state:ok` and knows every node, and every
+   * running replica is in sync with its master; throws after `timeoutMs`.
+   */
   waitUntilOk(timeoutMs?: number): Promise<void>;
   /** Kills every node and removes their files; safe to call twice. */
   close(): Promise<void>;
@@ -330,6 +333,8 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 2_000),
     '--cluster-require-full-coverage', options.requireFullCoverage === false ? 'no' : 'yes',
     '--dir', dir,
+    // Replicas sync at once (the default waits 5 s for more replicas): one that never synced cannot take over.
+    '--repl-diskless-sync-delay', '0',
     ...(password === undefined ? [] : ['--masterauth', password]),
   ];
 
@@ -434,7 +439,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
             .filter((node) => node.running())
             .map(async (node) => {
               try {
-                return (await info(node, 'cluster_state')) === 'ok' && Number(await info(node, 'cluster_known_nodes')) === nodes.length;
+                if ((await info(node, 'cluster_state')) !== 'ok') return false;
+                if (Number(await info(node, 'cluster_known_nodes')) !== nodes.length) return false;
+                const replication = await onNode(node, (client) => client.info('replication'));
+                return !/^role:slave$/m.test(replication) || /^master_link_status:up$/m.test(replication);
               } catch {
                 return false;
               }
