@@ -87,6 +87,10 @@ export class RedisSnapshotCache implements SnapshotCache {
   readonly #handshakeMs: number;
   /** Shards that failed and have not answered since. */
   readonly #down = new Set<string>();
+  /** Cluster nodes whose first connection is made (node-redis says so once per node). */
+  readonly #readyNodes = new Set<string>();
+  /** Cluster nodes being connected, each with the deadline of its first handshake. */
+  readonly #handshakes = new Map<string, NodeJS.Timeout>();
   #clusterReady = false;
   #closed = false;
   #retryTimer: NodeJS.Timeout | undefined;
@@ -114,6 +118,7 @@ export class RedisSnapshotCache implements SnapshotCache {
       });
       // Failed discoveries also reject connect(), which reports them; shards report by their operations.
       cluster.on('error', () => undefined);
+      cluster.on('node-ready', (node: { host: string; port: number }) => this.#nodeReady(`${node.host}:${node.port}`));
       this.#cluster = cluster;
       this.#commands = cluster;
       store = new KeyvRedis(cluster, { throwOnErrors: true, throwOnConnectError: true });
@@ -190,13 +195,15 @@ export class RedisSnapshotCache implements SnapshotCache {
   }
 
   healthy(): boolean {
-    return !this.#closed && this.#connected() && this.#down.size === 0;
+    if (this.#closed || !this.#connected() || this.#down.size > 0) return false;
+    return this.#cluster === undefined || this.#cluster.masters.every((master) => this.#readyNodes.has(master.address));
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearInterval(this.#probeTimer);
+    for (const timer of this.#handshakes.values()) clearTimeout(timer);
     if (this.#cluster !== undefined) {
       // Requests are answered by now, so nothing is pending: no need to wait on nodes that may be gone.
       this.#cluster.destroy();
@@ -221,6 +228,7 @@ export class RedisSnapshotCache implements SnapshotCache {
         if (this.#closed) return;
         this.#clusterReady = true;
         this.#recovered(TOPOLOGY);
+        this.#connectMasters(cluster);
       },
       (error: unknown) => {
         clearTimeout(watchdog);
@@ -274,6 +282,11 @@ export class RedisSnapshotCache implements SnapshotCache {
       this.#refreshTopology();
       return fallback;
     }
+    if (this.#cluster !== undefined && !this.#readyNodes.has(shard)) {
+      // As with a single Redis: a request that beats a node's first handshake is a miss, not an outage.
+      this.#connectNode(shard);
+      return fallback;
+    }
     try {
       const result = await this.#policyOf(shard).execute(() => operation(shard));
       this.#recovered(shard);
@@ -305,9 +318,40 @@ export class RedisSnapshotCache implements SnapshotCache {
       cluster.masters.find((master) => master.client?.isReady)?.client ?? cluster.masters.find((master) => master.client)?.client;
     if (from === undefined) return;
     cluster._slots.rediscover(from).then(
-      () => this.#forgetFormerMasters(cluster),
+      () => {
+        this.#forgetFormerMasters(cluster);
+        this.#connectMasters(cluster);
+      },
       () => undefined,
     );
+  }
+
+  /** Connects every master now rather than on a first request (which would then be a miss). */
+  #connectMasters(cluster: RedisCluster): void {
+    for (const master of cluster.masters) this.#connectNode(master.address);
+  }
+
+  /** Opens a master's connection; a first handshake that does not end in time is an outage of its shard. */
+  #connectNode(address: string): void {
+    const cluster = this.#cluster;
+    if (cluster === undefined || this.#closed || this.#readyNodes.has(address) || this.#handshakes.has(address)) return;
+    const node = cluster.nodeByAddress.get(address);
+    if (node === undefined) return;
+    // Resolves once connected; node-redis retries meanwhile, and 'node-ready' says when.
+    cluster.nodeClient(node).catch(() => undefined);
+    const deadline = setTimeout(() => {
+      this.#handshakes.delete(address);
+      if (!this.#readyNodes.has(address)) this.#failed(address, new Error('Redis Cluster node did not become ready in time'));
+    }, this.#handshakeMs);
+    deadline.unref();
+    this.#handshakes.set(address, deadline);
+  }
+
+  #nodeReady(address: string): void {
+    this.#readyNodes.add(address);
+    clearTimeout(this.#handshakes.get(address));
+    this.#handshakes.delete(address);
+    this.#recovered(address);
   }
 
   /**
