@@ -47,7 +47,8 @@ const MANY = accounts('cmany', 24);
 const LOSS = accounts('closs', 8);
 const PART = accounts('cpart', 8);
 const FAIL = accounts('cfail', 4);
-const ACCOUNTS = [...SEQ, ...CON, ...MANY, ...LOSS, ...PART, ...FAIL];
+const DOWN = faultAccount('DIGIDONAR', 'cdown');
+const ACCOUNTS = [...SEQ, ...CON, ...MANY, ...LOSS, ...PART, ...FAIL, DOWN];
 const FORBIDDEN = [...forbiddenForms(ACCOUNTS), PASSWORD];
 
 /** Log lines of one instance, parsed. */
@@ -434,6 +435,38 @@ describe('losing a master with cluster-require-full-coverage no', () => {
     expect(logs.count(OUTAGE_LINE)).toBe(1);
     expect(logs.count(RECOVERY_LINE)).toBe(1);
   }, 90_000);
+
+  test('an instance started while no node answers starts, answers, logs the outage once, and caches once the cluster is back', async () => {
+    await Promise.all(cluster.nodes.map((node) => node.stop()));
+    const lateLogs = new LogSink();
+    const started = Date.now();
+    const late = await startFaultSubgraph({ digidonar, simpsy, accounts: ACCOUNTS, env: caching(cluster.seeds()), logDestination: lateLogs });
+    closers.push(() => late.close());
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const account = DOWN;
+    for (let i = 0; i < 3; i += 1) {
+      const response = await ask(late, account);
+      expectServed(response, account);
+      expect(response.elapsedMs).toBeLessThan(OUTAGE_BOUND_MS);
+    }
+    expect(attempts(account)).toBe(3);
+    await eventually('the outage line', 5_000, () => lateLogs.count(OUTAGE_LINE) > 0);
+
+    // The slot map is asked for again and again (with backoff) until a seed answers.
+    await Promise.all(cluster.nodes.map((node) => node.restart()));
+    await cluster.waitUntilOk();
+    await eventually('the recovery line', 15_000, () => lateLogs.count(RECOVERY_LINE) > 0);
+    await eventually('cached once the cluster is back', 10_000, async () => {
+      expectServed(await ask(late, account), account);
+      const count = attempts(account);
+      expectServed(await ask(late, account), account);
+      return attempts(account) === count;
+    });
+    expect(lateLogs.count(OUTAGE_LINE)).toBe(1);
+    expect(lateLogs.count(RECOVERY_LINE)).toBe(1);
+    expect(lateLogs.lines.join('\n')).not.toContain('redis://');
+  }, 60_000);
 });
 
 describe('failover: a replica takes over a lost master', () => {
