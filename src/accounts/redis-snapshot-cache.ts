@@ -112,8 +112,8 @@ export class RedisSnapshotCache implements SnapshotCache {
           // Fail at once while a node is disconnected instead of queueing commands without bound.
           disableOfflineQueue: true,
         },
-        // connect() only reads the slot map; nodes are connected on first use, so a master that
-        // is down at start-up does not hold up the others.
+        // connect() only reads the slot map (masters are then connected one by one, see
+        // #connectMasters), so a master that is down at start-up does not hold up the others.
         minimizeConnections: true,
       });
       // Failed discoveries also reject connect(), which reports them; shards report by their operations.
