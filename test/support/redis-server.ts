@@ -368,7 +368,17 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   try {
     const taken = new Set<number>();
     for (let i = 0; i < masters * (1 + replicas); i += 1) {
-      const port = await freeClusterPort(taken);
+      let port = 0;
+      for (let attempt = 1; ; attempt += 1) {
+        port = await freeClusterPort(taken);
+        try {
+          await startOn(port);
+          break;
+        } catch (error) {
+          // Another process may have taken the port, or the bus port, before redis-server bound it.
+          if (!/address already in use|EADDRINUSE/i.test(String(error)) || attempt >= START_ATTEMPTS) throw error;
+        }
+      }
       taken.add(port).add(port + BUS_OFFSET);
       nodes.push({
         port,
@@ -390,7 +400,6 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
         running: () => processes.get(port)?.hasExited() === false,
       });
     }
-    await Promise.all(nodes.map((node) => startOn(node.port)));
     await runRedisCli(
       ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
       password,
