@@ -102,7 +102,12 @@ function requestErrorHandler(logger: Logger) {
 
 /** The in-process LRU, or the Redis (REDIS_URL) or Redis Cluster (REDIS_CLUSTER_NODES) shared by every instance. */
 function createSnapshotCache(config: AppConfig, logger: Logger): SnapshotCache {
-  const target = config.redisClusterNodes !== null ? { clusterNodes: config.redisClusterNodes } : config.redisUrl !== null ? { url: config.redisUrl } : null;
+  const target =
+    config.redisClusterNodes !== null
+      ? { clusterNodes: config.redisClusterNodes }
+      : config.redisUrl !== null
+        ? { url: config.redisUrl }
+        : null;
   if (target === null) return new MemorySnapshotCache(config.cacheMaxEntries);
   return new RedisSnapshotCache({
     ...target,
