@@ -47,8 +47,10 @@ export interface AppConfig {
   readonly simpsyInvoiceLinkPrefixes: readonly string[];
   /** Entries of the in-process snapshot cache (used when no Redis is configured). */
   readonly cacheMaxEntries: number;
-  /** A Redis shared by every instance, or null for the in-process cache. */
+  /** A Redis shared by every instance, or null for the in-process cache (or a cluster). */
   readonly redisUrl: string | null;
+  /** Seed nodes of a Redis Cluster shared by every instance (instead of redisUrl), or null. */
+  readonly redisClusterNodes: readonly string[] | null;
   /** Longest wait for one Redis operation before it counts as a miss. */
   readonly redisTimeoutMs: number;
   /**
@@ -204,6 +206,7 @@ const envSchema = z.object({
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional(),
+  REDIS_CLUSTER_NODES: z.string().optional(),
   REDIS_TIMEOUT_MS: int(1, 60_000, 150),
   CACHE_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
@@ -275,6 +278,48 @@ function processCacheKeySecret(): Secret {
   return generatedCacheKeySecret;
 }
 
+const MAX_CLUSTER_NODES = 64;
+
+/**
+ * REDIS_CLUSTER_NODES: comma-separated redis:// or rediss:// seed nodes. They must agree on the
+ * scheme and the credentials, since every node of the cluster (not only the seeds) is reached
+ * with them. Problems name the entry by position, never by value: a URL may hold a password.
+ */
+function clusterNodes(value: string | undefined, problems: string[]): readonly string[] | null {
+  if (value === undefined) return null;
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  if (entries.length === 0 || entries.length > MAX_CLUSTER_NODES) {
+    problems.push(`REDIS_CLUSTER_NODES: must list 1 to ${MAX_CLUSTER_NODES} redis:// or rediss:// URLs, comma-separated`);
+    return null;
+  }
+  let first: URL | undefined;
+  for (const [index, entry] of entries.entries()) {
+    const where = `REDIS_CLUSTER_NODES entry ${index + 1}`;
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      problems.push(`${where}: must be a redis:// or rediss:// URL`);
+      return null;
+    }
+    if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname || url.search || url.hash) {
+      problems.push(`${where}: must be a redis:// or rediss:// URL with a host and no query string`);
+      return null;
+    }
+    // A cluster has database 0 only.
+    if (!['', '/', '/0'].includes(url.pathname)) {
+      problems.push(`${where}: a cluster has no database number (drop the path)`);
+      return null;
+    }
+    first ??= url;
+    if (url.protocol !== first.protocol || url.username !== first.username || url.password !== first.password) {
+      problems.push(`${where}: every node must use the same scheme and credentials as the first`);
+      return null;
+    }
+  }
+  return Object.freeze(entries);
+}
+
 /** Reads and validates the process environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
@@ -289,6 +334,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const digidonarNumbers = upstreamNumbers(present, 'DIGIDONAR', problems);
   const simpsyNumbers = upstreamNumbers(present, 'SIMPSY', problems);
   const insights = insightSettings(present, problems);
+  const redisClusterNodes = clusterNodes(parsed.data?.REDIS_CLUSTER_NODES, problems);
+  if (present.REDIS_URL !== undefined && present.REDIS_CLUSTER_NODES !== undefined) {
+    problems.push('REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both');
+  }
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
   }
@@ -312,6 +361,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     simpsyInvoiceLinkPrefixes: Object.freeze(e.SIMPSY_INVOICE_LINK_PREFIXES),
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
+    redisClusterNodes,
     redisTimeoutMs: e.REDIS_TIMEOUT_MS,
     cacheKeySecret: e.CACHE_KEY_SECRET === undefined ? processCacheKeySecret() : new Secret(e.CACHE_KEY_SECRET),
     cacheKeySecretGenerated: e.CACHE_KEY_SECRET === undefined,

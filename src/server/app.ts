@@ -106,16 +106,22 @@ function requestErrorHandler(logger: Logger) {
   };
 }
 
-/** The in-process LRU, or the Redis shared by every instance when REDIS_URL is set. */
+/** The in-process LRU, or the Redis (REDIS_URL) or Redis Cluster (REDIS_CLUSTER_NODES) shared by every instance. */
 function createSnapshotCache(config: AppConfig, logger: Logger): SnapshotCache {
-  if (config.redisUrl === null) return new MemorySnapshotCache(config.cacheMaxEntries);
+  const target =
+    config.redisClusterNodes !== null
+      ? { clusterNodes: config.redisClusterNodes }
+      : config.redisUrl !== null
+        ? { url: config.redisUrl }
+        : null;
+  if (target === null) return new MemorySnapshotCache(config.cacheMaxEntries);
   return new RedisSnapshotCache({
-    url: config.redisUrl,
+    ...target,
     operationTimeoutMs: config.redisTimeoutMs,
-    // The URL may hold a password: these lines name the failure, never the address.
-    onOutage: (error) =>
+    // The URLs may hold a password: these lines name the failure (and a cluster's node as host:port), never a URL.
+    onOutage: (error, node) =>
       logger.error(
-        { code: (error as { code?: unknown })?.code ?? (error as object)?.constructor?.name },
+        { code: (error as { code?: unknown })?.code ?? (error as object)?.constructor?.name, node },
         'Redis is unavailable; answering from the upstreams until it is back',
       ),
     onRecovery: () => logger.info('Redis is available again; caching across instances resumes'),
@@ -229,7 +235,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   // Shutting down is what makes it unready: see drain().
   let draining = false;
   http.get('/readyz', async (_request, reply) => {
-    const checks = { config: 'ok', accounts: registry.size, redis: config.redisUrl === null ? 'not configured' : cache.healthy() ? 'ok' : 'unavailable' };
+    const checks = { config: 'ok', accounts: registry.size, redis: config.redisUrl === null && config.redisClusterNodes === null ? 'not configured' : cache.healthy() ? 'ok' : 'unavailable' };
     return reply.code(draining ? 503 : 200).send({ status: draining ? 'draining' : 'ready', checks });
   });
   http.get('/metrics', async (_request, reply) =>

@@ -58,6 +58,44 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 
+  test('REDIS_CLUSTER_NODES: comma-separated seed URLs, spaces and empty entries ignored', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: ' redis://:pw@10.0.0.1:7000, redis://:pw@10.0.0.2:7000,, ' });
+    expect(config.redisClusterNodes).toEqual(['redis://:pw@10.0.0.1:7000', 'redis://:pw@10.0.0.2:7000']);
+    expect(Object.isFrozen(config.redisClusterNodes)).toBe(true);
+    expect(config.redisUrl).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://user:pw@cache.example.test' }).redisClusterNodes).toHaveLength(1);
+    expect(loadConfig({}).redisClusterNodes).toBeNull();
+  });
+
+  test.each([
+    ['not a URL', 'REDIS_CLUSTER_NODES entry 1'],
+    ['http://10.0.0.1:7000', 'REDIS_CLUSTER_NODES entry 1'],
+    ['redis://10.0.0.1:7000,redis://10.0.0.2:7000/1', 'REDIS_CLUSTER_NODES entry 2'],
+    ['redis://10.0.0.1:7000?timeout=1', 'REDIS_CLUSTER_NODES entry 1'],
+    ['redis://:a@10.0.0.1:7000,redis://:b@10.0.0.2:7000', 'REDIS_CLUSTER_NODES entry 2'],
+    ['redis://10.0.0.1:7000,rediss://10.0.0.2:7000', 'REDIS_CLUSTER_NODES entry 2'],
+    [' , ', 'REDIS_CLUSTER_NODES'],
+  ])('REDIS_CLUSTER_NODES=%j is refused with a message naming %s', (value, name) => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: value })).toThrow(name);
+  });
+
+  test('REDIS_URL and REDIS_CLUSTER_NODES together: one line naming both, and no password', () => {
+    const run = () =>
+      loadConfig({ REDIS_URL: 'redis://:hunter2@10.0.0.9:6379', REDIS_CLUSTER_NODES: 'redis://:hunter2@10.0.0.1:7000' });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow('REDIS_URL, REDIS_CLUSTER_NODES: set one of them, not both');
+    expect(run).toThrow(expect.objectContaining({ message: expect.not.stringMatching(/hunter2|\n/) }));
+  });
+
+  test('a refused cluster URL is not echoed, since it may carry a password', () => {
+    for (const value of ['redis://:hunter2@10.0.0.1:7000/3', 'redis://:hunter2@10.0.0.1:7000,redis://:other@10.0.0.2:7000']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: value })).toThrow(
+        expect.objectContaining({ message: expect.not.stringMatching(/hunter2|other|10\.0\.0/) }),
+      );
+    }
+  });
+
   test('a refused URL is not echoed, since it may carry a secret', () => {
     expect(() => loadConfig({ SIMPSY_BASE_URL: 'http://h/api?secret=hunter2' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),

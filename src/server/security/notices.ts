@@ -29,7 +29,7 @@ export function logSecurityPosture(config: AppConfig, logger: Logger): void {
   } else {
     logger.warn('JWT auth off: every configured account is readable by every caller');
   }
-  if (config.cacheKeySecretGenerated && config.redisUrl !== null) {
+  if (config.cacheKeySecretGenerated && (config.redisUrl !== null || config.redisClusterNodes !== null)) {
     logger.warn(
       'CACHE_KEY_SECRET is not set: cache keys use a key generated for this process, so instances sharing this Redis do not share entries; set the same CACHE_KEY_SECRET (32+ characters) on each',
     );
