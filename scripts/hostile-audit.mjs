@@ -106,10 +106,18 @@ async function freePort() {
   return port;
 }
 
+// Every subgraph started here dies with this script, however it ends (a closed pipe included).
+const children = new Set();
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE', 'SIGHUP']) process.on(signal, () => process.exit(1));
+process.stdout.on('error', () => process.exit(1));
+
 /** Starts dist/main.js; resolves once /healthz answers, or with its output when it exits first. */
 async function start(env, { waitReady = true } = {}) {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], { cwd: repo, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   const out = { stdout: '', stderr: '', code: undefined };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
