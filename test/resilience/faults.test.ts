@@ -736,8 +736,11 @@ describe('fault injection', () => {
       held.forEach((account, i) =>
         expectFailed(response, i + 1, account, ErrorCode.UPSTREAM_TIMEOUT, { message: /within the 1500 ms deadline$/ }),
       );
-      // Two ran (and were cut off); the third waited for a slot and never reached Simpsy.
-      expect(held.map((account) => simpsy.attempts(account)).sort()).toEqual([0, 1, 1]);
+      // Two ran (and were cut off); the third waited for a slot. Its deadline ends a moment after
+      // theirs, so on a loaded machine the slot they free may reach it just before its own deadline
+      // does: it then makes one attempt, cut off at once. It never makes a second one, and
+      // the elapsed time below shows it did not wait for a slot and then a whole call.
+      expect([[0, 1, 1], [1, 1, 1]]).toContainEqual(held.map((account) => simpsy.attempts(account)).sort());
       expect(response.elapsedMs).toBeGreaterThanOrEqual(DEADLINE_MS - 100);
       expect(response.elapsedMs).toBeLessThan(SLOW_BOUND_MS);
     });
