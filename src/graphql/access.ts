@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
-import { accountNotFound } from '../domain/billing-error';
+import { ErrorCode, accountNotFound } from '../domain/billing-error';
 import type { AccountKey } from '../domain/provider';
 
 /** Who is asking, as read from the verified JWT. */
@@ -27,7 +27,7 @@ export interface Access {
 /** Refuses an anonymous caller when access is enforced: the one answer that is the same for every account. */
 export function assertSignedIn(access: Access): void {
   if (access.enforce && !access.caller.authenticated) {
-    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
+    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
   }
 }
 
