@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
@@ -11,9 +10,6 @@ export const MAX_MESSAGE_BYTES = 300;
 
 /** Most bytes of one string in an error's extensions (an echoed accountId uses its own, smaller, bound). */
 const MAX_EXTENSION_BYTES = 64;
-
-/** Most errors one response carries; the rest are counted in one TOO_MANY_ERRORS error. */
-export const MAX_ERRORS_PER_RESPONSE = 100;
 
 /**
  * Codes a request error keeps when it is not a BillingError: Apollo Server's own (their messages
@@ -118,30 +114,5 @@ function formatOne(onInternal: InternalErrorSink) {
       ...(path ? { path } : {}),
       extensions: { code: ErrorCode.INTERNAL },
     };
-  };
-}
-
-/**
- * Keeps at most MAX_ERRORS_PER_RESPONSE errors in a response and says how many were left out,
- * in one TOO_MANY_ERRORS error: per-field errors multiply by aliases and list items. Placed after
- * the request log in the plugin list, so logs and metrics still see every code.
- */
-export function errorBudgetPlugin(maxErrors = MAX_ERRORS_PER_RESPONSE): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const { singleResult } = response.body;
-          const errors = singleResult.errors;
-          if (!errors || errors.length <= maxErrors) return;
-          const omitted = errors.length - maxErrors;
-          singleResult.errors = [
-            ...errors.slice(0, maxErrors),
-            { message: `${omitted} more errors were left out of this response`, extensions: { code: ErrorCode.TOO_MANY_ERRORS, omitted } },
-          ];
-        },
-      };
-    },
   };
 }
