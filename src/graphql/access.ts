@@ -46,7 +46,7 @@ export function readableAccounts(access: Access): AccountKey[] {
 /**
  * Checks, before any upstream call, that the caller may read this account. An account of
  * another tenant fails exactly as an unknown one does (ACCOUNT_NOT_FOUND, same message), so
- * that no caller can tell which ids exist elsewhere; loads filter the same way (app.ts).
+ * that no caller can tell which ids exist elsewhere; loads filter the same way (createContextFactory in context.ts).
  */
 export function assertCanRead(access: Access, key: AccountKey): void {
   assertSignedIn(access);

@@ -6,7 +6,7 @@ import { MemorySnapshotCache, type SnapshotCache } from '../accounts/snapshot-ca
 import type { AppConfig } from '../config/config';
 import { ConfigError } from '../config/config-error';
 import type { AccountEntry } from '../domain/account-entry';
-import type { Metrics } from './metrics';
+import { CACHE_RESOURCE_LABELS, type Metrics } from './metrics';
 import type { WiredProviders } from './providers.wiring';
 
 /** The configured accounts, refused at start-up when JWT auth is on and one of them has no tenant. */
@@ -64,7 +64,8 @@ export function createAccountService({ config, registry, providers, cache, metri
     fingerprintKey: config.cacheKeySecret,
     onStale: (key, error, resource) =>
       logger.warn(
-        { provider: key.provider, accountId: key.accountId, resource, code: error.code },
+        // The log field keeps the cache metric's word for the resource ("account" for a snapshot).
+        { provider: key.provider, accountId: key.accountId, resource: CACHE_RESOURCE_LABELS[resource], code: error.code },
         'refresh failed; serving the last good snapshot, marked stale',
       ),
   });
