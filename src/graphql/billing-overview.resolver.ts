@@ -3,7 +3,7 @@ import { BillingError, ErrorCode } from '../domain/billing-error';
 import { attentionReasons, totalsPerCurrency, urgency, type AccountOutcome } from '../domain/attention';
 import { accountKeyString } from '../domain/provider';
 import { readableAccounts } from './access';
-import { loadReadable } from './account.load';
+import { loadReadable } from './readable-account';
 import { OVERVIEW_LOAD_COST, cost } from './federation-directives';
 import type { GraphQLContext } from './context';
 import { BillingOverviewType, type AccountOverviewType } from './types/billing-overview.type';
