@@ -99,12 +99,26 @@ export class AccountService {
     this.#onBatch = options.onBatch;
   }
 
+  /**
+   * The DataLoader batch function: every key at once, concurrently, each result in its key's
+   * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
+   */
+  async loadMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<AccountView | Error>> {
+    this.#onBatch?.(keys.length);
+    return Promise.all(keys.map((key) => this.load(key, visible).catch((error: unknown) => toError(error))));
+  }
+
   /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured, or not visible. */
   load(key: AccountKey, visible?: AccountVisibility): Promise<AccountView> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
     if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
     return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
+  }
+
+  /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
+  async loadInvoicesMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<InvoiceListView | null | Error>> {
+    return Promise.all(keys.map((key) => this.loadInvoices(key, visible).catch((error: unknown) => toError(error))));
   }
 
   /**
@@ -119,6 +133,18 @@ export class AccountService {
     if (!client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
     return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
+  }
+
+  /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
+  tenantOf(key: AccountKey): string | null | undefined {
+    const entry = this.#registry.get(key);
+    return entry ? (entry.tenant ?? null) : undefined;
+  }
+
+  /** Closes every provider's connections and the cache. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    await this.#cache.close();
   }
 
   /** One resolution in flight per cache key in this process: later callers share its promise. */
@@ -136,32 +162,10 @@ export class AccountService {
     return pending;
   }
 
-  /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
-  async loadInvoicesMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<InvoiceListView | null | Error>> {
-    return Promise.all(keys.map((key) => this.loadInvoices(key, visible).catch((error: unknown) => toError(error))));
-  }
-
-  /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
-  tenantOf(key: AccountKey): string | null | undefined {
-    const entry = this.#registry.get(key);
-    return entry ? (entry.tenant ?? null) : undefined;
-  }
-
   /**
-   * The DataLoader batch function: every key at once, concurrently, each result in its key's
-   * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
+   * The cache path of one key: a fresh entry as it is; otherwise the refresh lease, then a peer's
+   * result or a fetch of our own, stored; on a transient failure, the older entry marked stale.
    */
-  async loadMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<AccountView | Error>> {
-    this.#onBatch?.(keys.length);
-    return Promise.all(keys.map((key) => this.load(key, visible).catch((error: unknown) => toError(error))));
-  }
-
-  /** Closes every provider's connections and the cache. */
-  async close(): Promise<void> {
-    await Promise.all([...this.#clients.values()].map((client) => client.close()));
-    await this.#cache.close();
-  }
-
   async #resolve<T extends Cacheable>(
     entry: AccountEntry,
     client: ProviderClient,
