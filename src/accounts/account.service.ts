@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AccountSnapshot, AccountView, Freshness } from '../domain/account';
+import type { AccountSnapshot, AccountView } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
+import type { AccountResource } from '../domain/account-resource';
 import { BillingError, ErrorCode, accountNotFound } from '../domain/billing-error';
 import type { InvoiceList, InvoiceListView } from '../domain/invoice';
 import type { Secret } from '../domain/secret';
@@ -8,6 +9,7 @@ import type { AccountKey, Provider } from '../domain/provider';
 import type { ProviderClient } from '../providers/provider-client';
 import type { AccountRegistry } from './account-registry';
 import { credentialFingerprint } from './credential-fingerprint';
+import { ageSeconds, withFreshness, type Served } from './freshness';
 import type { Cacheable, SnapshotCache } from './snapshot-cache';
 
 /** How long one provider's snapshots stay fresh, and how long they may be served stale. */
@@ -27,9 +29,9 @@ export interface AccountServiceOptions {
   /** HMAC key of the credential fingerprints in cache keys (CACHE_KEY_SECRET). */
   readonly fingerprintKey: Secret;
   /** Told when an older snapshot (or invoice list) is served because a refresh failed. */
-  readonly onStale?: (key: AccountKey, error: BillingError, resource: CachedResource) => void;
+  readonly onStale?: (key: AccountKey, error: BillingError, resource: AccountResource) => void;
   /** Told how each cache lookup went: a fresh hit, a miss, stale data served, or a peer's fresh result. */
-  readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer', resource: CachedResource) => void;
+  readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer', resource: AccountResource) => void;
   /** Told the size of every DataLoader batch. */
   readonly onBatch?: (size: number) => void;
 }
@@ -51,16 +53,13 @@ const PEER_POLL_MS = 25;
  */
 export type AccountVisibility = (entry: AccountEntry) => boolean;
 
-/** What is cached per account: its snapshot, or its invoice list (under keys of its own). */
-export type CachedResource = 'account' | 'invoices';
-
-/** One kind of cached value: what it is called, and how to fetch it. */
+/** One kind of cached value: which resource it is, and how to fetch it. */
 interface CachedKind<T extends Cacheable> {
-  readonly resource: CachedResource;
+  readonly resource: AccountResource;
   fetch(client: ProviderClient, entry: AccountEntry): Promise<T>;
 }
 
-const SNAPSHOTS: CachedKind<AccountSnapshot> = { resource: 'account', fetch: (client, entry) => client.fetchSnapshot(entry) };
+const SNAPSHOTS: CachedKind<AccountSnapshot> = { resource: 'snapshot', fetch: (client, entry) => client.fetchSnapshot(entry) };
 
 const INVOICES: CachedKind<InvoiceList> = {
   resource: 'invoices',
@@ -100,12 +99,26 @@ export class AccountService {
     this.#onBatch = options.onBatch;
   }
 
+  /**
+   * The DataLoader batch function: every key at once, concurrently, each result in its key's
+   * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
+   */
+  async loadMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<AccountView | Error>> {
+    this.#onBatch?.(keys.length);
+    return Promise.all(keys.map((key) => this.load(key, visible).catch((error: unknown) => toError(error))));
+  }
+
   /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured, or not visible. */
   load(key: AccountKey, visible?: AccountVisibility): Promise<AccountView> {
     const entry = this.#registry.get(key);
     const client = this.#clients.get(key.provider);
     if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
     return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
+  }
+
+  /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
+  async loadInvoicesMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<InvoiceListView | null | Error>> {
+    return Promise.all(keys.map((key) => this.loadInvoices(key, visible).catch((error: unknown) => toError(error))));
   }
 
   /**
@@ -120,6 +133,18 @@ export class AccountService {
     if (!client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
     return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
+  }
+
+  /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
+  tenantOf(key: AccountKey): string | null | undefined {
+    const entry = this.#registry.get(key);
+    return entry ? (entry.tenant ?? null) : undefined;
+  }
+
+  /** Closes every provider's connections and the cache. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    await this.#cache.close();
   }
 
   /** One resolution in flight per cache key in this process: later callers share its promise. */
@@ -137,32 +162,10 @@ export class AccountService {
     return pending;
   }
 
-  /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
-  async loadInvoicesMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<InvoiceListView | null | Error>> {
-    return Promise.all(keys.map((key) => this.loadInvoices(key, visible).catch((error: unknown) => toError(error))));
-  }
-
-  /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
-  tenantOf(key: AccountKey): string | null | undefined {
-    const entry = this.#registry.get(key);
-    return entry ? (entry.tenant ?? null) : undefined;
-  }
-
   /**
-   * The DataLoader batch function: every key at once, concurrently, each result in its key's
-   * slot and an Error in the slot of a key that failed, so one bad account never fails the others.
+   * The cache path of one key: a fresh entry as it is; otherwise the refresh lease, then a peer's
+   * result or a fetch of our own, stored; on a transient failure, the older entry marked stale.
    */
-  async loadMany(keys: readonly AccountKey[], visible?: AccountVisibility): Promise<Array<AccountView | Error>> {
-    this.#onBatch?.(keys.length);
-    return Promise.all(keys.map((key) => this.load(key, visible).catch((error: unknown) => toError(error))));
-  }
-
-  /** Closes every provider's connections and the cache. */
-  async close(): Promise<void> {
-    await Promise.all([...this.#clients.values()].map((client) => client.close()));
-    await this.#cache.close();
-  }
-
   async #resolve<T extends Cacheable>(
     entry: AccountEntry,
     client: ProviderClient,
@@ -170,14 +173,14 @@ export class AccountService {
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
     const policy = this.#policies[entry.provider];
-    if (policy.ttlSeconds === 0) return view(await kind.fetch(client, entry), policy, null);
+    if (policy.ttlSeconds === 0) return withFreshness(await kind.fetch(client, entry), policy.ttlSeconds, null);
 
     const { provider } = entry;
     const { resource } = kind;
     const cached = await this.#cache.get<T>(cacheKey);
     if (cached && ageSeconds(cached) < policy.ttlSeconds) {
       this.#onCache?.(provider, 'hit', resource);
-      return view(cached, policy, null);
+      return withFreshness(cached, policy.ttlSeconds, null);
     }
     this.#onCache?.(provider, 'miss', resource);
 
@@ -187,13 +190,13 @@ export class AccountService {
       const shared = await this.#awaitPeer<T>(cacheKey, policy);
       if (shared) {
         this.#onCache?.(provider, 'peer', resource);
-        return view(shared, policy, null);
+        return withFreshness(shared, policy.ttlSeconds, null);
       }
     }
     try {
       const fresh = await kind.fetch(client, entry);
       await this.#cache.set(cacheKey, fresh, Math.max(policy.ttlSeconds, policy.staleMaxAgeSeconds));
-      return view(fresh, policy, null);
+      return withFreshness(fresh, policy.ttlSeconds, null);
     } catch (error) {
       if (
         cached &&
@@ -203,7 +206,7 @@ export class AccountService {
       ) {
         this.#onStale?.(entry, error, resource);
         this.#onCache?.(provider, 'stale', resource);
-        return view(cached, policy, error);
+        return withFreshness(cached, policy.ttlSeconds, error);
       }
       throw error;
     } finally {
@@ -231,52 +234,6 @@ export class AccountService {
     }
     return fingerprint;
   }
-}
-
-// Per cached object (the in-memory cache hands out the same one on every hit): its parsed
-// fetchedAt, and the last fresh view built from it. A view is read-only once built, so requests
-// within the same second share it instead of copying the snapshot every time.
-interface Derived {
-  readonly fetchedAtMs: number;
-  fresh?: Served<Cacheable>;
-}
-const derived = new WeakMap<Cacheable, Derived>();
-
-function derive(snapshot: Cacheable): Derived {
-  let known = derived.get(snapshot);
-  if (known === undefined) {
-    known = { fetchedAtMs: Date.parse(snapshot.fetchedAt) };
-    derived.set(snapshot, known);
-  }
-  return known;
-}
-
-function ageSeconds(snapshot: Cacheable): number {
-  return Math.max(0, (Date.now() - derive(snapshot).fetchedAtMs) / 1000);
-}
-
-/** A cached value as served: the value plus how current it is (an AccountView for a snapshot). */
-type Served<T extends Cacheable> = T & { readonly freshness: Freshness };
-
-function view<T extends Cacheable>(snapshot: T, policy: CachePolicy, refreshError: BillingError | null): Served<T> {
-  const age = Math.floor(ageSeconds(snapshot));
-  const known = derive(snapshot);
-  const reusable = refreshError === null ? (known.fresh as Served<T> | undefined) : undefined;
-  if (reusable && reusable.freshness.ageSeconds === age && reusable.freshness.maxAgeSeconds === policy.ttlSeconds) {
-    return reusable;
-  }
-  const built: Served<T> = {
-    ...snapshot,
-    freshness: {
-      fetchedAt: snapshot.fetchedAt,
-      ageSeconds: age,
-      maxAgeSeconds: policy.ttlSeconds,
-      stale: refreshError !== null,
-      refreshError: refreshError && { code: refreshError.code, message: refreshError.message },
-    },
-  };
-  if (refreshError === null) known.fresh = built;
-  return built;
 }
 
 function toError(error: unknown): Error {

@@ -1,8 +1,12 @@
 import { echoAccountId } from './client-text';
 import type { AccountKey, Provider } from './provider';
 
-/** The fixed set of error codes a client can see in `extensions.code`. */
+/**
+ * Every code a client can see in `extensions.code`, and the only place one is spelled: the
+ * README's errors table is checked against this list (test/unit/domain/error-code.test.ts).
+ */
 export const ErrorCode = {
+  // One account failed (a BillingError): that account, or its field, is null with this code.
   ACCOUNT_NOT_FOUND: 'ACCOUNT_NOT_FOUND',
   UPSTREAM_UNAUTHORIZED: 'UPSTREAM_UNAUTHORIZED',
   UPSTREAM_PAYMENT_REQUIRED: 'UPSTREAM_PAYMENT_REQUIRED',
@@ -16,7 +20,32 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** A pagination cursor that is malformed or names nothing in the list. */
   INVALID_CURSOR: 'INVALID_CURSOR',
+  /** Anything unexpected: a generic message for the client, the details for the log. */
   INTERNAL: 'INTERNAL',
+
+  // Who is asking: no or bad token, no router secret (UNAUTHENTICATED); a missing scope (FORBIDDEN).
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+
+  // Request limits, refused with HTTP 400 before any account loads (request-limits.ts, schema.ts, server/).
+  REQUEST_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  TOO_MANY_REPRESENTATIONS: 'TOO_MANY_REPRESENTATIONS',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  TOO_MANY_DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  NAME_TOO_LONG: 'NAME_TOO_LONG',
+  /** The last error of a response cut at its error budget; `extensions.omitted` counts the rest. */
+  TOO_MANY_ERRORS: 'TOO_MANY_ERRORS',
+
+  // Apollo Server's request errors (the same strings as its ApolloServerErrorCode), and one it raises without a code.
+  BAD_REQUEST: 'BAD_REQUEST',
+  GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
-import { accountNotFound } from '../domain/billing-error';
+import { ErrorCode, accountNotFound } from '../domain/billing-error';
 import type { AccountKey } from '../domain/provider';
 
 /** Who is asking, as read from the verified JWT. */
@@ -27,7 +27,7 @@ export interface Access {
 /** Refuses an anonymous caller when access is enforced: the one answer that is the same for every account. */
 export function assertSignedIn(access: Access): void {
   if (access.enforce && !access.caller.authenticated) {
-    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: 'UNAUTHENTICATED' } });
+    throw new GraphQLError('Reading billing needs a signed-in user', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
   }
 }
 
@@ -46,7 +46,7 @@ export function readableAccounts(access: Access): AccountKey[] {
 /**
  * Checks, before any upstream call, that the caller may read this account. An account of
  * another tenant fails exactly as an unknown one does (ACCOUNT_NOT_FOUND, same message), so
- * that no caller can tell which ids exist elsewhere; loads filter the same way (app.ts).
+ * that no caller can tell which ids exist elsewhere; loads filter the same way (createContextFactory in context.ts).
  */
 export function assertCanRead(access: Access, key: AccountKey): void {
   assertSignedIn(access);

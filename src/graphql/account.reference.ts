@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
 import { isProvider } from '../domain/provider';
-import { loadReadable } from './account.load';
+import { loadReadable } from './readable-account';
 import type { GraphQLContext } from './context';
 
 /**

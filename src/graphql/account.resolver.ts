@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
-import { loadReadable } from './account.load';
+import { loadReadable } from './readable-account';
 import type { GraphQLContext } from './context';
 import { ACCOUNTS_ASSUMED_SIZE } from './federation-directives';
 import { AccountKeyInput } from './types/account-key.input';

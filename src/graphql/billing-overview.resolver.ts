@@ -1,9 +1,9 @@
 import { Ctx, Directive, Query, Resolver } from 'type-graphql';
-import { BillingError } from '../domain/billing-error';
+import { BillingError, ErrorCode } from '../domain/billing-error';
 import { attentionReasons, totalsPerCurrency, urgency, type AccountOutcome } from '../domain/attention';
 import { accountKeyString } from '../domain/provider';
 import { readableAccounts } from './access';
-import { loadReadable } from './account.load';
+import { loadReadable } from './readable-account';
 import { OVERVIEW_LOAD_COST, cost } from './federation-directives';
 import type { GraphQLContext } from './context';
 import { BillingOverviewType, type AccountOverviewType } from './types/billing-overview.type';
@@ -13,7 +13,7 @@ function problemOf(error: unknown): { code: string; message: string } {
   const code = (error as { extensions?: { code?: unknown } })?.extensions?.code;
   return typeof code === 'string'
     ? { code, message: (error as Error).message }
-    : { code: 'INTERNAL', message: 'Internal server error' };
+    : { code: ErrorCode.INTERNAL, message: 'Internal server error' };
 }
 
 // One view across both providers: every account through the same per-request loader, so it

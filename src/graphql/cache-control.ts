@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Freshness } from '../domain/account';
 
 /**
@@ -49,20 +48,6 @@ export function observeLoads<K, V extends { readonly freshness: Freshness } | nu
         () => policy.fail(),
       );
       return promise;
-    },
-  };
-}
-
-/** Sets the Cache-Control header from the response's policy. */
-export function cacheControlHeaderPlugin<TContext extends { cachePolicy: ResponseCachePolicy }>(): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response, errors }) {
-          const value = contextValue.cachePolicy.header((errors?.length ?? 0) > 0);
-          if (value !== undefined) response.http.headers.set('cache-control', value);
-        },
-      };
     },
   };
 }

@@ -1,7 +1,10 @@
-import type { AccountLoader, InvoiceLoader } from '../accounts/account.loader';
+import type { AccountRegistry } from '../accounts/account-registry';
+import { createAccountLoader, createInvoiceLoader, type AccountLoader, type InvoiceLoader } from '../accounts/account.loader';
+import type { AccountService } from '../accounts/account.service';
 import type { AppConfig } from '../config/config';
-import type { Access } from './access';
-import type { ResponseCachePolicy } from './cache-control';
+import type { AccountEntry } from '../domain/account-entry';
+import { canRead, type Access, type Caller } from './access';
+import { ResponseCachePolicy, observeLoads } from './cache-control';
 
 /** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
 export interface GraphQLContext {
@@ -20,4 +23,43 @@ export interface GraphQLContext {
   readonly now: Date;
   /** Thresholds of the computed insight fields (coin status, validity status). */
   readonly insights: Pick<AppConfig, 'coinLowThresholdPercent' | 'validityExpiringSoonDays'>;
+}
+
+/** What every request's context is built from. */
+export interface ContextParts {
+  readonly config: AppConfig;
+  readonly service: AccountService;
+  readonly registry: AccountRegistry;
+  /** Whether callers are told apart (JWT auth on); when false, every caller may read every account. */
+  readonly enforce: boolean;
+}
+
+/**
+ * Builds the context of one request for its verified caller: new loaders over the shared
+ * service, filtered to the accounts this caller may read, and the request's cache policy and time.
+ */
+export function createContextFactory({ config, service, registry, enforce }: ContextParts): (caller: Caller) => GraphQLContext {
+  return (caller) => {
+    const cachePolicy = new ResponseCachePolicy();
+    const access: Access = {
+      enforce,
+      caller,
+      tenantOf: (key) => service.tenantOf(key),
+      accounts: () => registry.list(),
+    };
+    // Another tenant's account loads exactly as an unknown one: same error, same batch.
+    const visible = (entry: AccountEntry) => canRead(access, entry.tenant ?? null);
+    return {
+      loaders: {
+        account: observeLoads(createAccountLoader(service, visible), cachePolicy),
+        invoices: observeLoads(createInvoiceLoader(service, visible), cachePolicy),
+      },
+      maxAccountsPerQuery: config.maxAccountsPerQuery,
+      cachePolicy,
+      // One request time for every field of the response; thresholds for the insight fields.
+      now: new Date(),
+      insights: config,
+      access,
+    };
+  };
 }

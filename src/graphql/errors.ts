@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AuthenticationError, AuthorizationError } from 'type-graphql';
 import { BillingError, ErrorCode } from '../domain/billing-error';
@@ -12,32 +11,27 @@ export const MAX_MESSAGE_BYTES = 300;
 /** Most bytes of one string in an error's extensions (an echoed accountId uses its own, smaller, bound). */
 const MAX_EXTENSION_BYTES = 64;
 
-/** Most errors one response carries; the rest are counted in one TOO_MANY_ERRORS error. */
-export const MAX_ERRORS_PER_RESPONSE = 100;
-
-/** Codes Apollo Server itself attaches to request-level errors; their messages are safe to show. */
-const APOLLO_CODES = new Set<string>([
-  ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
-  ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
-  ApolloServerErrorCode.BAD_USER_INPUT,
-  ApolloServerErrorCode.BAD_REQUEST,
-  ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE,
-  ApolloServerErrorCode.PERSISTED_QUERY_NOT_FOUND,
-  ApolloServerErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
-]);
-
-/** Codes this subgraph sets on request errors of its own (auth, limits, bad input). */
-const OWN_CODES = new Set<string>([
+/**
+ * Codes a request error keeps when it is not a BillingError: Apollo Server's own (their messages
+ * are safe to show), and this subgraph's auth, limit and input errors. Any other code is INTERNAL.
+ */
+const REQUEST_CODES = new Set<string>([
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
   ErrorCode.BAD_USER_INPUT,
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'TOO_MANY_REPRESENTATIONS',
-  'QUERY_TOO_DEEP',
-  'TOO_MANY_ALIASES',
-  'TOO_MANY_TOKENS',
-  'TOO_MANY_DIRECTIVES',
-  'NAME_TOO_LONG',
-  'PERSISTED_QUERY_HASH_MISMATCH',
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.TOO_MANY_REPRESENTATIONS,
+  ErrorCode.QUERY_TOO_DEEP,
+  ErrorCode.TOO_MANY_ALIASES,
+  ErrorCode.TOO_MANY_TOKENS,
+  ErrorCode.TOO_MANY_DIRECTIVES,
+  ErrorCode.NAME_TOO_LONG,
+  ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
 ]);
 
 /**
@@ -45,13 +39,13 @@ const OWN_CODES = new Set<string>([
  * version): without this they would reach clients as INTERNAL and the log at error level,
  * one line per request a client chooses to send.
  */
-const CODELESS_APOLLO_ERRORS: ReadonlyArray<[string, string]> = [
-  ['provided sha does not match query', 'PERSISTED_QUERY_HASH_MISMATCH'],
-  ['Unsupported persisted query version', ApolloServerErrorCode.BAD_REQUEST],
+const CODELESS_APOLLO_ERRORS: ReadonlyArray<[string, ErrorCode]> = [
+  ['provided sha does not match query', ErrorCode.PERSISTED_QUERY_HASH_MISMATCH],
+  ['Unsupported persisted query version', ErrorCode.BAD_REQUEST],
 ];
 
 /** The code of one of Apollo's code-less request errors (a 400 it raises before parsing). */
-function codelessApolloCode(error: unknown): string | undefined {
+function codelessApolloCode(error: unknown): ErrorCode | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
   if (status !== 400) return undefined;
@@ -101,12 +95,12 @@ function formatOne(onInternal: InternalErrorSink) {
     }
     // TypeGraphQL's @Authorized errors: its "UNAUTHORIZED" means the caller lacks a scope.
     if (original instanceof AuthorizationError || original instanceof AuthenticationError) {
-      const code = original instanceof AuthenticationError ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+      const code = original instanceof AuthenticationError ? ErrorCode.UNAUTHENTICATED : ErrorCode.FORBIDDEN;
       return { message, ...(locations ? { locations } : {}), ...(path ? { path } : {}), extensions: { code } };
     }
     // A request limit is a parse or validation error; its own code says which (request-limits.ts).
     const code = limitCode(message) ?? codelessApolloCode(original) ?? formatted.extensions?.code;
-    if (typeof code === 'string' && (APOLLO_CODES.has(code) || OWN_CODES.has(code))) {
+    if (typeof code === 'string' && REQUEST_CODES.has(code)) {
       const extra = formatted.extensions?.provider === undefined ? {} : {
         provider: formatted.extensions.provider,
         accountId: formatted.extensions.accountId,
@@ -120,30 +114,5 @@ function formatOne(onInternal: InternalErrorSink) {
       ...(path ? { path } : {}),
       extensions: { code: ErrorCode.INTERNAL },
     };
-  };
-}
-
-/**
- * Keeps at most MAX_ERRORS_PER_RESPONSE errors in a response and says how many were left out,
- * in one TOO_MANY_ERRORS error: per-field errors multiply by aliases and list items. Placed after
- * the request log in the plugin list, so logs and metrics still see every code.
- */
-export function errorBudgetPlugin(maxErrors = MAX_ERRORS_PER_RESPONSE): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== 'single') return;
-          const { singleResult } = response.body;
-          const errors = singleResult.errors;
-          if (!errors || errors.length <= maxErrors) return;
-          const omitted = errors.length - maxErrors;
-          singleResult.errors = [
-            ...errors.slice(0, maxErrors),
-            { message: `${omitted} more errors were left out of this response`, extensions: { code: 'TOO_MANY_ERRORS', omitted } },
-          ];
-        },
-      };
-    },
   };
 }

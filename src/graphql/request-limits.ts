@@ -19,16 +19,16 @@ import { ErrorCode } from '../domain/billing-error';
  * write: neither lets a code travel through Apollo's validation errors, so the message is
  * the one stable thing. Pinned versions, and a test per limit, keep this honest.
  */
-const LIMIT_MESSAGES: ReadonlyArray<[RegExp, string]> = [
-  [/Query depth limit of \d+ exceeded/, 'QUERY_TOO_DEEP'],
-  [/Aliases limit of \d+ exceeded/, 'TOO_MANY_ALIASES'],
-  [/Directives limit of \d+ exceeded/, 'TOO_MANY_DIRECTIVES'],
-  [/Document contains more tha[nt] \d+ tokens/, 'TOO_MANY_TOKENS'],
-  [/^Names are at most \d+ characters/, 'NAME_TOO_LONG'],
+const LIMIT_MESSAGES: ReadonlyArray<[RegExp, ErrorCode]> = [
+  [/Query depth limit of \d+ exceeded/, ErrorCode.QUERY_TOO_DEEP],
+  [/Aliases limit of \d+ exceeded/, ErrorCode.TOO_MANY_ALIASES],
+  [/Directives limit of \d+ exceeded/, ErrorCode.TOO_MANY_DIRECTIVES],
+  [/Document contains more tha[nt] \d+ tokens/, ErrorCode.TOO_MANY_TOKENS],
+  [/^Names are at most \d+ characters/, ErrorCode.NAME_TOO_LONG],
 ];
 
 /** The limit code for a request error's message, if it is a limit. */
-export function limitCode(message: string): string | undefined {
+export function limitCode(message: string): ErrorCode | undefined {
   return LIMIT_MESSAGES.find(([pattern]) => pattern.test(message))?.[1];
 }
 
@@ -161,7 +161,7 @@ export function operationBudgetPlugin(maxAccounts: number, maxRepresentations: n
           if (demand.representations > maxRepresentations) {
             throw new GraphQLError(
               `This operation asks for ${demand.representations} representations; at most ${maxRepresentations} are resolved per operation, all _entities fields together`,
-              { extensions: { code: 'TOO_MANY_REPRESENTATIONS', http: { status: 400 } } },
+              { extensions: { code: ErrorCode.TOO_MANY_REPRESENTATIONS, http: { status: 400 } } },
             );
           }
         },

@@ -86,7 +86,7 @@ function guardEntities(schema: GraphQLSchema, maxRepresentations: number): void 
     const representations = Array.isArray(args.representations) ? args.representations : [];
     if (representations.length > maxRepresentations) {
       throw new GraphQLError(`At most ${maxRepresentations} representations are resolved per _entities call`, {
-        extensions: { code: 'TOO_MANY_REPRESENTATIONS', http: { status: 400 } },
+        extensions: { code: ErrorCode.TOO_MANY_REPRESENTATIONS, http: { status: 400 } },
       });
     }
     representations.forEach((representation, index) => {

@@ -2,8 +2,14 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Validity } from '../domain/account';
 import { validityInsight } from '../domain/validity-status';
 import type { GraphQLContext } from './context';
+import { oncePerObject } from './field-memo';
 import { ValidityStatusEnum } from './types/enums';
 import { ValidityType } from './types/validity.type';
+
+/** A validity's insight at the request's `now`: computed once per validity and request, whichever of its fields are asked. */
+const insightOf = oncePerObject((validity: Validity, now: Date, expiringSoonDays: number) =>
+  validityInsight(validity.expiresAt, now, expiringSoonDays),
+);
 
 // Relative to the request's one `now`, so every field of a response agrees.
 @Resolver(() => ValidityType)
@@ -14,7 +20,7 @@ export class ValidityResolver {
       "Calendar days from the request's date to the expiry date, both in the provider's zone: 0 when it expires today, negative once past; null when there is no readable expiry.",
   })
   daysUntilExpiry(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): number | null {
-    return validityInsight(validity.expiresAt, ctx.now, ctx.insights.validityExpiringSoonDays).daysUntilExpiry;
+    return insightOf(validity, ctx.now, ctx.insights.validityExpiringSoonDays).daysUntilExpiry;
   }
 
   @FieldResolver(() => ValidityStatusEnum, {
@@ -22,6 +28,6 @@ export class ValidityResolver {
       'EXPIRED when the expiry is at or before the time of the request, EXPIRING_SOON within the configured window (default 14 days), else ACTIVE; UNKNOWN without a readable expiry.',
   })
   status(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): ValidityStatusEnum {
-    return validityInsight(validity.expiresAt, ctx.now, ctx.insights.validityExpiringSoonDays).status as ValidityStatusEnum;
+    return insightOf(validity, ctx.now, ctx.insights.validityExpiringSoonDays).status as ValidityStatusEnum;
   }
 }

@@ -15,11 +15,12 @@ import {
 } from 'cockatiel';
 import type { AccountSnapshot } from '../domain/account';
 import type { AccountEntry } from '../domain/account-entry';
+import type { AccountResource } from '../domain/account-resource';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { InvoiceList } from '../domain/invoice';
 import type { ProviderClient } from './provider-client';
 import { providerDisplayName } from './upstream-http';
-import type { UpstreamEndpoint, UpstreamObserver } from './upstream-observer';
+import type { UpstreamObserver } from './upstream-observer';
 
 /** How hard to try one provider, and how much of it to use at once. */
 export interface ResilienceSettings {
@@ -41,9 +42,9 @@ export interface ResilienceSettings {
   readonly maxQueue: number;
 }
 
-/** One kind of call to the provider: which endpoint it is (for operators), and the call itself. */
+/** One kind of call to the provider: which resource it fetches (for operators), and the call itself. */
 interface Call<T> {
-  readonly endpoint: UpstreamEndpoint;
+  readonly resource: AccountResource;
   run(account: AccountEntry, signal: AbortSignal): Promise<T>;
 }
 
@@ -116,7 +117,7 @@ export function withResilience(
       const result = await call.run(account, signal);
       observer.attempt?.({
         provider: inner.provider,
-        endpoint: call.endpoint,
+        endpoint: call.resource,
         accountId: account.accountId,
         attempt: number,
         outcome: 'ok',
@@ -127,7 +128,7 @@ export function withResilience(
     } catch (error) {
       observer.attempt?.({
         provider: inner.provider,
-        endpoint: call.endpoint,
+        endpoint: call.resource,
         accountId: account.accountId,
         attempt: number,
         outcome: error instanceof BillingError ? error.code : 'INTERNAL',
@@ -217,9 +218,9 @@ export function withResilience(
     }
   };
 
-  const snapshot: Call<AccountSnapshot> = { endpoint: 'snapshot', run: (account, signal) => inner.fetchSnapshot(account, signal) };
+  const snapshot: Call<AccountSnapshot> = { resource: 'snapshot', run: (account, signal) => inner.fetchSnapshot(account, signal) };
   const fetchInvoices = inner.fetchInvoices?.bind(inner);
-  const invoices: Call<InvoiceList> | undefined = fetchInvoices && { endpoint: 'invoices', run: fetchInvoices };
+  const invoices: Call<InvoiceList> | undefined = fetchInvoices && { resource: 'invoices', run: fetchInvoices };
 
   return {
     provider: inner.provider,

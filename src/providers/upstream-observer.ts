@@ -1,12 +1,11 @@
+import type { AccountResource } from '../domain/account-resource';
 import type { Provider } from '../domain/provider';
-
-/** Which call of a provider an attempt belongs to: the account snapshot (details, profile) or the invoice list. */
-export type UpstreamEndpoint = 'snapshot' | 'invoices';
 
 /** One attempt at one upstream call, as operators count it. Never carries credentials or URLs. */
 export interface UpstreamAttempt {
   readonly provider: Provider;
-  readonly endpoint: UpstreamEndpoint;
+  /** The resource the call fetched; `endpoint` in logs and metric labels. */
+  readonly endpoint: AccountResource;
   readonly accountId: string;
   /** 1 for the first attempt of a call. */
   readonly attempt: number;

@@ -1,8 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AccountResource } from '../domain/account-resource';
 import type { Provider } from '../domain/provider';
 import type { BreakerState } from '../providers/resilience';
 import type { UpstreamAttempt, UpstreamObserver } from '../providers/upstream-observer';
 import { OperationLabels } from './operation-labels';
+
+/**
+ * The cache metric's `resource` label for each resource: older than the code's word, and read by
+ * dashboards, so it stays. (The upstream metrics' `endpoint` label already uses the code's word.)
+ */
+export const CACHE_RESOURCE_LABELS: Readonly<Record<AccountResource, string>> = { snapshot: 'account', invoices: 'invoices' };
 
 const BREAKER_VALUES: Record<string, number> = { closed: 0, 'half-open': 1, open: 2, isolated: 3 };
 
@@ -118,11 +125,11 @@ export class Metrics {
   }
 
   /** Counts one cache lookup of an account snapshot or an invoice list. */
-  cacheLookup(provider: Provider, result: string, resource: string): void {
+  cacheLookup(provider: Provider, result: string, resource: AccountResource): void {
     const key = `${provider}:${resource}:${result}`;
     const tally = this.#cacheTally.get(key);
     if (tally) tally.count += 1;
-    else this.#cacheTally.set(key, { provider, resource, result, count: 1 });
+    else this.#cacheTally.set(key, { provider, resource: CACHE_RESOURCE_LABELS[resource], result, count: 1 });
   }
 
   #flushCacheTally(): void {

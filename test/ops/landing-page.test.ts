@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { request } from 'undici';
-import { LANDING_PAGE_EXAMPLES, type LandingPageExample } from '../../src/server/landing-page';
+import { LANDING_PAGE_EXAMPLES, type LandingPageExample } from '../../src/server/plugins/landing-page';
 import { startHarness, type Harness } from '../support/harness';
 
 // GET /graphql from a browser: a page that works offline in development, none in production.

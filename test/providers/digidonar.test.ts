@@ -18,7 +18,7 @@ const HTTP = {
   maxBodyBytes: 16_384,
 };
 
-// The documented sample, with its doubled opening brace fixed as NOTES.md describes.
+// The documented sample (docs/upstreams/digidonar-profile-balance.txt), with its doubled opening brace fixed as docs/upstreams/NOTES.md describes.
 const LOGIN = {
   account_id: '1408847',
   admin_email: 'nxxxu@Digidonar.io',

@@ -18,7 +18,7 @@ const HTTP = {
   maxBodyBytes: 16_384,
 };
 
-// The provider's documented sample.
+// The provider's documented sample (docs/upstreams/simpsy-billing-details.txt).
 const BILLING = {
   call_route: 'Normal',
   payment_method: 'Visa',
@@ -517,7 +517,7 @@ describe('Simpsy connection pool', () => {
 
 // Simpsy's /billing/invoice: the same request and body statuses as billing details, its own wire shape and mapping.
 
-// The fields NOTES.md names, with the amount of its example.
+// The fields docs/upstreams/NOTES.md names, with the amount of its example.
 const INVOICE = {
   invoice_id: 'INV-1001',
   date: '2024-05-15',

@@ -1,7 +1,10 @@
 import { createPublicKey } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JwtConfig } from '../../config/security-config';
+import { ErrorCode } from '../../domain/billing-error';
 import type { Caller } from '../../graphql/access';
+import { sendErrorReply } from '../error-reply';
 
 /** The caller when no token came with the request. */
 export const ANONYMOUS: Caller = Object.freeze({ authenticated: false, subject: null, tenants: new Set<string>(), scopes: new Set<string>() });
@@ -50,5 +53,30 @@ export function createJwtVerifier(config: JwtConfig): (authorization: string | u
       tenants: new Set(strings(payload[config.tenantClaim], false)),
       scopes: new Set(strings(payload[config.scopeClaim], true)),
     });
+  };
+}
+
+/** A request as the token check leaves it: the verified caller, or null before the check (or with auth off). */
+type CallerRequest = FastifyRequest & { caller: Caller | null };
+
+/** The caller a request was verified as; anonymous when no token was checked. */
+export function callerOf(request: FastifyRequest): Caller {
+  return (request as CallerRequest).caller ?? ANONYMOUS;
+}
+
+/**
+ * A Fastify preHandler for /graphql: the end user's token, as the router forwards it, is
+ * verified before any GraphQL, and a bad one is refused with 401 UNAUTHENTICATED. With no
+ * verifier (JWT auth off) every request goes on as anonymous.
+ */
+export function tokenPreHandler(verify: ((authorization: string | undefined) => Promise<Caller>) | null) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!verify) return;
+    try {
+      (request as CallerRequest).caller = await verify(request.headers.authorization);
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      await sendErrorReply(reply, 401, ErrorCode.UNAUTHENTICATED, error.message);
+    }
   };
 }

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../../domain/billing-error';
+import { sendErrorReply } from '../error-reply';
 
 /** Paths probes and the metrics scraper reach without the router's secret (no billing data there). */
 const OPEN_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -24,9 +26,6 @@ export function routerSecretHook(secrets: readonly string[], header: string) {
     let matches = 0;
     for (const secret of expected) matches |= timingSafeEqual(presented, secret) ? 1 : 0;
     if (matches === 1 && candidate !== '') return;
-    await reply
-      .code(401)
-      .header('content-type', 'application/json; charset=utf-8')
-      .send({ errors: [{ message: 'This subgraph only answers the router', extensions: { code: 'UNAUTHENTICATED' } }] });
+    await sendErrorReply(reply, 401, ErrorCode.UNAUTHENTICATED, 'This subgraph only answers the router');
   };
 }
