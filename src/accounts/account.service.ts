@@ -51,6 +51,12 @@ const PEER_POLL_MS = 25;
  */
 export type AccountVisibility = (entry: AccountEntry) => boolean;
 
+/** One provider as the service uses it: its client, and how long its answers stay fresh. */
+interface Upstream {
+  readonly client: ProviderClient;
+  readonly policy: CachePolicy;
+}
+
 /** What is cached per account: its snapshot, or its invoice list (under keys of its own). */
 export type CachedResource = 'account' | 'invoices';
 
@@ -78,9 +84,9 @@ const INVOICES: CachedKind<InvoiceList> = {
  */
 export class AccountService {
   readonly #registry: AccountRegistry;
-  readonly #clients: ReadonlyMap<Provider, ProviderClient>;
+  /** Each provider's client and cache policy. */
+  readonly #upstreams: ReadonlyMap<Provider, Upstream>;
   readonly #cache: SnapshotCache;
-  readonly #policies: Readonly<Record<Provider, CachePolicy>>;
   readonly #onStale: AccountServiceOptions['onStale'];
   readonly #onCache: AccountServiceOptions['onCache'];
   readonly #onBatch: AccountServiceOptions['onBatch'];
@@ -91,9 +97,14 @@ export class AccountService {
 
   constructor(options: AccountServiceOptions) {
     this.#registry = options.registry;
-    this.#clients = new Map(options.clients.map((client) => [client.provider, client]));
+    this.#upstreams = new Map(
+      options.clients.map((client) => {
+        const policy = options.policies[client.provider];
+        if (!policy) throw new Error(`no cache policy for provider ${client.provider}`);
+        return [client.provider, { client, policy }];
+      }),
+    );
     this.#cache = options.cache;
-    this.#policies = options.policies;
     this.#fingerprintKey = options.fingerprintKey;
     this.#onStale = options.onStale;
     this.#onCache = options.onCache;
@@ -103,9 +114,9 @@ export class AccountService {
   /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured, or not visible. */
   load(key: AccountKey, visible?: AccountVisibility): Promise<AccountView> {
     const entry = this.#registry.get(key);
-    const client = this.#clients.get(key.provider);
-    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
-    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
+    const upstream = this.#upstreams.get(key.provider);
+    if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
+    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, SNAPSHOTS);
   }
 
   /**
@@ -115,23 +126,23 @@ export class AccountService {
    */
   loadInvoices(key: AccountKey, visible?: AccountVisibility): Promise<InvoiceListView | null> {
     const entry = this.#registry.get(key);
-    const client = this.#clients.get(key.provider);
-    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
-    if (!client.fetchInvoices) return Promise.resolve(null);
+    const upstream = this.#upstreams.get(key.provider);
+    if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
+    if (!upstream.client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
-    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
+    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, INVOICES);
   }
 
   /** One resolution in flight per cache key in this process: later callers share its promise. */
   #coalesce<T extends Cacheable>(
     cacheKey: string,
     entry: AccountEntry,
-    client: ProviderClient,
+    upstream: Upstream,
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
     let pending = this.#inflight.get(cacheKey) as Promise<Served<T>> | undefined;
     if (!pending) {
-      pending = this.#resolve(entry, client, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
+      pending = this.#resolve(entry, upstream, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
       this.#inflight.set(cacheKey, pending);
     }
     return pending;
@@ -159,17 +170,16 @@ export class AccountService {
 
   /** Closes every provider's connections and the cache. */
   async close(): Promise<void> {
-    await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    await Promise.all([...this.#upstreams.values()].map(({ client }) => client.close()));
     await this.#cache.close();
   }
 
   async #resolve<T extends Cacheable>(
     entry: AccountEntry,
-    client: ProviderClient,
+    { client, policy }: Upstream,
     cacheKey: string,
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
-    const policy = this.#policies[entry.provider];
     if (policy.ttlSeconds === 0) return view(await kind.fetch(client, entry), policy, null);
 
     const { provider } = entry;

@@ -1,4 +1,5 @@
 import type { Provider } from './provider';
+import { valuesOf } from './value-list';
 
 // The provider-neutral billing model. Every value that could fail to normalize keeps
 // the provider's raw string beside the normalized one, so nothing the provider sent is lost.
@@ -46,9 +47,17 @@ export interface Did extends PhoneNumber {
   readonly monthlyPrice: Money | null;
 }
 
-export const COIN_KINDS = ['SMS', 'OBD', 'VOIP', 'CLICK_TO_CALL', 'CALL'] as const;
+/** The kinds of prepaid coins Digidonar sells, and what each pays for. */
+export const COIN_KIND_MEANINGS = {
+  SMS: 'Text messages.',
+  OBD: 'Outbound dialling (automated outbound calls).',
+  VOIP: 'Calls over IP.',
+  CLICK_TO_CALL: 'Click-to-call sessions.',
+  CALL: 'Regular calls.',
+} as const;
 /** The kinds of prepaid coins Digidonar sells. */
-export type CoinKind = (typeof COIN_KINDS)[number];
+export type CoinKind = keyof typeof COIN_KIND_MEANINGS;
+export const COIN_KINDS = valuesOf(COIN_KIND_MEANINGS);
 
 /** Purchased, available and used coins of one kind. */
 export interface CoinBalance {
@@ -59,7 +68,9 @@ export interface CoinBalance {
   readonly used: number | null;
 }
 
-export type StorageUnit = 'MB' | 'GB' | 'TB';
+/** The units a storage size comes in (decimal: 1 GB = 1000 MB). */
+export const STORAGE_UNIT_MEANINGS = { MB: 'Megabytes.', GB: 'Gigabytes.', TB: 'Terabytes.' } as const;
+export type StorageUnit = keyof typeof STORAGE_UNIT_MEANINGS;
 
 /** A storage size such as "3GB". */
 export interface StorageSize {
@@ -80,8 +91,14 @@ export interface Plan {
   readonly includedCrm: number | null;
 }
 
-export const ADDON_KINDS = ['AGENTS', 'STORAGE', 'CRM'] as const;
-export type AddonKind = (typeof ADDON_KINDS)[number];
+/** What an add-on adds to the plan (DIDs are listed apart, as Did values). */
+export const ADDON_KIND_MEANINGS = {
+  AGENTS: 'Extra agent seats.',
+  STORAGE: 'Extra storage (recordings, files).',
+  CRM: 'CRM integration seats.',
+} as const;
+export type AddonKind = keyof typeof ADDON_KIND_MEANINGS;
+export const ADDON_KINDS = valuesOf(ADDON_KIND_MEANINGS);
 
 /** A priced add-on on top of the plan (DIDs are listed apart, as Did values). */
 export interface Addon {
@@ -101,8 +118,14 @@ export interface PaymentMethod {
   readonly last4: string | null;
 }
 
-export const CHARGE_KINDS = ['PLAN', 'ADDON', 'DID'] as const;
-export type ChargeKind = (typeof CHARGE_KINDS)[number];
+/** What a monthly line item is for. */
+export const CHARGE_KIND_MEANINGS = {
+  PLAN: 'The plan itself.',
+  ADDON: 'An add-on (agents, storage, CRM).',
+  DID: 'One DID number.',
+} as const;
+export type ChargeKind = keyof typeof CHARGE_KIND_MEANINGS;
+export const CHARGE_KINDS = valuesOf(CHARGE_KIND_MEANINGS);
 
 /** One line of a monthly bill. */
 export interface ChargeLineItem {

@@ -4,19 +4,22 @@ import type { CoinKind } from './account';
 import { sumMoney } from './money';
 import { reconciliationStatus } from './reconciliation';
 import { validityInsight } from './validity-status';
+import { valuesOf } from './value-list';
 
-export const ATTENTION_REASONS = [
-  'UNAVAILABLE',
-  'PAYMENT_FAILED',
-  'EXPIRED',
-  'BALANCE_EXHAUSTED',
-  'RECONCILIATION_MISMATCH',
-  'EXPIRING_SOON',
-  'BALANCE_LOW',
-  'STALE_DATA',
-] as const;
 /** Why an account needs someone to look at it, most urgent first. */
-export type AttentionReason = (typeof ATTENTION_REASONS)[number];
+export const ATTENTION_REASON_MEANINGS = {
+  UNAVAILABLE: 'Its billing could not be read (see the error code).',
+  PAYMENT_FAILED: 'The provider reports a failed payment.',
+  EXPIRED: 'Its service validity has ended.',
+  BALANCE_EXHAUSTED: 'Some coin balance is at or below zero.',
+  RECONCILIATION_MISMATCH: "The monthly line items do not add up to the provider's total.",
+  EXPIRING_SOON: 'Its validity ends within the configured window.',
+  BALANCE_LOW: 'Some coin balance is at or below its low threshold.',
+  STALE_DATA: 'The latest refresh failed; older data is shown.',
+} as const;
+/** Why an account needs someone to look at it, most urgent first. */
+export type AttentionReason = keyof typeof ATTENTION_REASON_MEANINGS;
+export const ATTENTION_REASONS = valuesOf(ATTENTION_REASON_MEANINGS);
 
 /** The thresholds the reasons are judged by. */
 export interface AttentionThresholds {

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Validity } from '../domain/account';
-import { validityInsight } from '../domain/validity-status';
+import { validityInsight, type ValidityStatus } from '../domain/validity-status';
 import type { GraphQLContext } from './context';
 import { ValidityStatusEnum } from './types/enums';
 import { ValidityType } from './types/validity.type';
@@ -21,7 +21,7 @@ export class ValidityResolver {
     description:
       'EXPIRED when the expiry is at or before the time of the request, EXPIRING_SOON within the configured window (default 14 days), else ACTIVE; UNKNOWN without a readable expiry.',
   })
-  status(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): ValidityStatusEnum {
-    return validityInsight(validity.expiresAt, ctx.now, ctx.insights.validityExpiringSoonDays).status as ValidityStatusEnum;
+  status(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): ValidityStatus {
+    return validityInsight(validity.expiresAt, ctx.now, ctx.insights.validityExpiringSoonDays).status;
   }
 }

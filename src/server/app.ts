@@ -15,7 +15,7 @@ import { createAccountLoader, createInvoiceLoader } from '../accounts/account.lo
 import { AccountService, type CachePolicy } from '../accounts/account.service';
 import { RedisSnapshotCache } from '../accounts/redis-snapshot-cache';
 import { MemorySnapshotCache, type SnapshotCache } from '../accounts/snapshot-cache';
-import type { AppConfig, UpstreamSettings } from '../config/config';
+import type { AppConfig } from '../config/config';
 import { ConfigError } from '../config/config-error';
 import { canRead, type Access, type Caller } from '../graphql/access';
 import { requestLimitProtections } from '../graphql/request-limits';
@@ -28,11 +28,10 @@ import type { GraphQLContext } from '../graphql/context';
 import { ResponseCachePolicy, cacheControlHeaderPlugin, observeLoads } from '../graphql/cache-control';
 import { createErrorFormatter, errorBudgetPlugin } from '../graphql/errors';
 import { buildBillingSchema } from '../graphql/schema';
-import { createDigidonarProvider } from '../providers/digidonar';
+import { createProviderClient, type ProviderSettings, type UpstreamSettings } from '../providers/provider-module';
 import { withResilience, type ResilientProvider } from '../providers/resilience';
 import { Metrics } from './metrics';
 import { landingPagePlugin } from './landing-page';
-import { createSimpsyProvider } from '../providers/simpsy';
 
 /** Everything needed to serve: validated configuration, the accounts, a logger. */
 export interface AppOptions {
@@ -139,25 +138,24 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   }
   const registry = new AccountRegistry(accounts);
   // One pool connection per bulkhead slot: the bulkhead queues, the pool never has to.
-  const transport = (settings: UpstreamSettings) => ({ ...settings, maxConnections: settings.maxConcurrency });
+  const transport = (settings: ProviderSettings) => ({ ...settings, maxConnections: settings.maxConcurrency });
   const policy = (settings: UpstreamSettings): CachePolicy => ({
     ttlSeconds: settings.cacheTtlSeconds,
     staleMaxAgeSeconds: settings.staleMaxAgeSeconds,
     deadlineMs: settings.deadlineMs,
   });
   const providers: ResilientProvider[] = [];
-  const metrics = new Metrics({ bulkheads: () => providers.map((p) => ({ provider: p.provider, ...p.load() })) });
+  const metrics = new Metrics({
+    providers: config.providers.map((module) => module.id),
+    bulkheads: () => providers.map((p) => ({ provider: p.provider, ...p.load() })),
+  });
   // One debug line per upstream attempt: who, how it went, how long. Never a URL or a credential.
   const observer = metrics.upstreamObserver((attempt) => logger.debug({ ...attempt }, 'upstream attempt'));
-  providers.push(
-    withResilience(createDigidonarProvider(transport(config.digidonar)), config.digidonar, Math.random, observer),
-    withResilience(
-      createSimpsyProvider({ ...transport(config.simpsy), invoiceLinkPrefixes: config.simpsyInvoiceLinkPrefixes }),
-      config.simpsy,
-      Math.random,
-      observer,
-    ),
-  );
+  // Every provider of the list, each from its own settings, behind its own resilience policies.
+  const upstreams = config.providers.map((module) => ({ module, settings: config.upstreams[module.id]! }));
+  for (const { module, settings } of upstreams) {
+    providers.push(withResilience(createProviderClient(module, transport(settings)), settings, Math.random, observer));
+  }
   const cache = createSnapshotCache(config, logger);
   const service = new AccountService({
     registry,
@@ -165,7 +163,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     cache,
     onCache: (provider, result, resource) => metrics.cacheLookup(provider, result, resource),
     onBatch: (size) => metrics.batch(size),
-    policies: { DIGIDONAR: policy(config.digidonar), SIMPSY: policy(config.simpsy) },
+    policies: Object.fromEntries(upstreams.map(({ module, settings }) => [module.id, policy(settings)])),
     fingerprintKey: config.cacheKeySecret,
     onStale: (key, error, resource) =>
       logger.warn(
@@ -201,6 +199,7 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
     schema: await buildBillingSchema({
       maxRepresentations: security.limits.maxRepresentations,
       authDirectives: security.federationAuthDirectives,
+      providers: config.providers,
     }),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise the signal.

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/config';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { Secret } from '../../src/domain/secret';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 
@@ -50,10 +51,9 @@ export async function startHarness(options: {
   /** Where log lines go; silent when not given. */
   logDestination?: { write(line: string): void };
 } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ latencyMs: options.latencyMs ?? 0 });
+  const sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS, latencyMs: options.latencyMs ?? 0 });
   const config = loadConfig({
-    DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-    SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+    ...sandbox.env,
     LOG_LEVEL: 'silent',
     // Tests that count upstream calls across requests need every request to ask; the cache's own tests turn it on.
     UPSTREAM_CACHE_TTL_SECONDS: '0',
