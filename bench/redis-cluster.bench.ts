@@ -6,8 +6,7 @@
 import 'reflect-metadata';
 import { createClient } from '@redis/client';
 import { AccountsDocument } from '../test/generated/operations';
-import { FakeUpstream,
-  startFaultUpstream, faultAccount, startFaultSubgraph, type FaultSubgraph } from '../test/support/fault-upstream';
+import { faultAccount, startFaultSubgraph, startFaultUpstream, type FaultSubgraph } from '../test/support/fault-upstream';
 import { startRedisCluster, startRedisServer } from '../test/support/redis-server';
 
 const N = Number(process.env.N ?? 50);
