@@ -174,7 +174,7 @@ function providerSettings(env: Record<string, string>, module: ProviderModule, p
     const variable = env[specific] !== undefined ? specific : `UPSTREAM_${name}`;
     settings[key] = read(env, variable, schema.default(defaults[key] ?? fallback ?? 0), problems);
   }
-  for (const [name, schema] of Object.entries<z.ZodType>(module.settings)) {
+  for (const [name, schema] of Object.entries(module.settings as Record<string, z.ZodType>)) {
     settings[name] = read(env, settingVariable(id, name), schema, problems);
   }
   return Object.freeze(settings) as unknown as ProviderSettings;

@@ -48,7 +48,7 @@ export type Capability = UpstreamEndpoint;
  * wiring, metrics, start-up notices, the GraphQL Provider enum, the sandbox and the tests' fakes
  * are derived from that list.
  */
-export interface ProviderModule<Own extends object = Record<string, unknown>> {
+export interface ProviderModule<Own extends object = object> {
   /** SCREAMING_SNAKE: the GraphQL enum value, the accounts file's `provider`, the prefix of its variables (`<ID>_BASE_URL`). */
   readonly id: Provider;
   /** Its name as people write it, in messages ("Simpsy rejected the credentials of this account"). */
