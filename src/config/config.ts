@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { COIN_KINDS, type CoinKind } from '../domain/account';
+import { COIN_KINDS, type CoinKind } from '../domain/vocabulary';
 import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
 import { Secret } from '../domain/secret';

@@ -1,5 +1,5 @@
 import type { Provider } from './provider';
-import { valuesOf } from './value-list';
+import type { AddonKind, ChargeKind, CoinKind, StorageUnit } from './vocabulary';
 
 // The provider-neutral billing model. Every value that could fail to normalize keeps
 // the provider's raw string beside the normalized one, so nothing the provider sent is lost.
@@ -47,18 +47,6 @@ export interface Did extends PhoneNumber {
   readonly monthlyPrice: Money | null;
 }
 
-/** The kinds of prepaid coins Digidonar sells, and what each pays for. */
-export const COIN_KIND_MEANINGS = {
-  SMS: 'Text messages.',
-  OBD: 'Outbound dialling (automated outbound calls).',
-  VOIP: 'Calls over IP.',
-  CLICK_TO_CALL: 'Click-to-call sessions.',
-  CALL: 'Regular calls.',
-} as const;
-/** The kinds of prepaid coins Digidonar sells. */
-export type CoinKind = keyof typeof COIN_KIND_MEANINGS;
-export const COIN_KINDS = valuesOf(COIN_KIND_MEANINGS);
-
 /** Purchased, available and used coins of one kind. */
 export interface CoinBalance {
   readonly kind: CoinKind;
@@ -67,10 +55,6 @@ export interface CoinBalance {
   /** purchased - available; null when either is unknown. */
   readonly used: number | null;
 }
-
-/** The units a storage size comes in (decimal: 1 GB = 1000 MB). */
-export const STORAGE_UNIT_MEANINGS = { MB: 'Megabytes.', GB: 'Gigabytes.', TB: 'Terabytes.' } as const;
-export type StorageUnit = keyof typeof STORAGE_UNIT_MEANINGS;
 
 /** A storage size such as "3GB". */
 export interface StorageSize {
@@ -91,15 +75,6 @@ export interface Plan {
   readonly includedCrm: number | null;
 }
 
-/** What an add-on adds to the plan (DIDs are listed apart, as Did values). */
-export const ADDON_KIND_MEANINGS = {
-  AGENTS: 'Extra agent seats.',
-  STORAGE: 'Extra storage (recordings, files).',
-  CRM: 'CRM integration seats.',
-} as const;
-export type AddonKind = keyof typeof ADDON_KIND_MEANINGS;
-export const ADDON_KINDS = valuesOf(ADDON_KIND_MEANINGS);
-
 /** A priced add-on on top of the plan (DIDs are listed apart, as Did values). */
 export interface Addon {
   readonly kind: AddonKind;
@@ -117,15 +92,6 @@ export interface PaymentMethod {
   readonly maskedCardNumber: string | null;
   readonly last4: string | null;
 }
-
-/** What a monthly line item is for. */
-export const CHARGE_KIND_MEANINGS = {
-  PLAN: 'The plan itself.',
-  ADDON: 'An add-on (agents, storage, CRM).',
-  DID: 'One DID number.',
-} as const;
-export type ChargeKind = keyof typeof CHARGE_KIND_MEANINGS;
-export const CHARGE_KINDS = valuesOf(CHARGE_KIND_MEANINGS);
 
 /** One line of a monthly bill. */
 export interface ChargeLineItem {

@@ -1,25 +1,9 @@
 import type { AccountView, Money } from './account';
 import { coinUsage } from './coin-usage';
-import type { CoinKind } from './account';
 import { sumMoney } from './money';
 import { reconciliationStatus } from './reconciliation';
 import { validityInsight } from './validity-status';
-import { valuesOf } from './value-list';
-
-/** Why an account needs someone to look at it, most urgent first. */
-export const ATTENTION_REASON_MEANINGS = {
-  UNAVAILABLE: 'Its billing could not be read (see the error code).',
-  PAYMENT_FAILED: 'The provider reports a failed payment.',
-  EXPIRED: 'Its service validity has ended.',
-  BALANCE_EXHAUSTED: 'Some coin balance is at or below zero.',
-  RECONCILIATION_MISMATCH: "The monthly line items do not add up to the provider's total.",
-  EXPIRING_SOON: 'Its validity ends within the configured window.',
-  BALANCE_LOW: 'Some coin balance is at or below its low threshold.',
-  STALE_DATA: 'The latest refresh failed; older data is shown.',
-} as const;
-/** Why an account needs someone to look at it, most urgent first. */
-export type AttentionReason = keyof typeof ATTENTION_REASON_MEANINGS;
-export const ATTENTION_REASONS = valuesOf(ATTENTION_REASON_MEANINGS);
+import { ATTENTION_REASONS, type AttentionReason, type CoinKind } from './vocabulary';
 
 /** The thresholds the reasons are judged by. */
 export interface AttentionThresholds {

@@ -1,18 +1,7 @@
 import Big from 'big.js';
 
 import type { CoinBalance } from './account';
-import { valuesOf } from './value-list';
-
-/** How a coin balance stands, from its purchased and available counts. */
-export const COIN_STATUS_MEANINGS = {
-  OK: 'More coins left than the low threshold of that coin kind.',
-  LOW: "Coins left, but at or below the coin kind's low threshold (percent of purchased).",
-  EXHAUSTED: 'No coins available (available is 0 or less).',
-  UNKNOWN: 'Cannot be computed: available unknown, or purchased unknown or 0 with coins left.',
-} as const;
-/** How a coin balance stands: enough, running low, used up, or not computable. */
-export type CoinStatus = keyof typeof COIN_STATUS_MEANINGS;
-export const COIN_STATUSES = valuesOf(COIN_STATUS_MEANINGS);
+import type { CoinStatus } from './vocabulary';
 
 /** The default "low" threshold, in percent of the purchased coins still available. */
 export const DEFAULT_COIN_LOW_THRESHOLD_PERCENT = 10;

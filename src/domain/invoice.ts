@@ -1,18 +1,6 @@
 import type { Freshness, Money, ProviderDate } from './account';
 import type { Provider } from './provider';
-import { valuesOf } from './value-list';
-
-/** Where an invoice stands, whatever words the provider uses for it, and the words read as each. */
-export const INVOICE_STATUS_MEANINGS = {
-  PAID: 'Paid ("paid").',
-  UNPAID: 'Not paid yet and not past due ("unpaid", "due").',
-  OVERDUE: 'Not paid and past its due date ("overdue", "past due").',
-  CANCELLED: 'Cancelled or voided; nothing is owed ("cancelled", "canceled", "void").',
-  UNKNOWN: 'A status word this subgraph does not know, or none: see rawStatus.',
-} as const;
-/** Where an invoice stands, whatever words the provider uses for it. */
-export type InvoiceStatus = keyof typeof INVOICE_STATUS_MEANINGS;
-export const INVOICE_STATUSES = valuesOf(INVOICE_STATUS_MEANINGS);
+import type { InvoiceStatus } from './vocabulary';
 
 /** One invoice, provider-neutral; every value that could fail to normalize keeps what was sent. */
 export interface Invoice {

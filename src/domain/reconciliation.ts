@@ -1,15 +1,5 @@
 import type { MonthlyCharges } from './account';
-import { valuesOf } from './value-list';
-
-/** Whether a monthly bill's line items add up to the provider's stated total. */
-export const RECONCILIATION_STATUS_MEANINGS = {
-  MATCHES: 'They agree exactly, to the cent.',
-  MISMATCH: 'They differ, by any amount (one cent included) or in currency.',
-  UNCHECKABLE: 'A total, an amount or a currency is unknown.',
-} as const;
-/** Whether a monthly bill's line items add up to the provider's stated total. */
-export type ReconciliationStatus = keyof typeof RECONCILIATION_STATUS_MEANINGS;
-export const RECONCILIATION_STATUSES = valuesOf(RECONCILIATION_STATUS_MEANINGS);
+import type { ReconciliationStatus } from './vocabulary';
 
 /**
  * The status of a bill's check: MATCHES when the totals agree exactly (decimal arithmetic,

@@ -1,18 +1,7 @@
 import { DateTime } from 'luxon';
 
 import type { ProviderTimestamp } from './account';
-import { valuesOf } from './value-list';
-
-/** Where a service term stands at a moment (the time of the request). */
-export const VALIDITY_STATUS_MEANINGS = {
-  ACTIVE: 'Expires after the expiring-soon window.',
-  EXPIRING_SOON: 'Not expired yet, but expires within the expiring-soon window (calendar days).',
-  EXPIRED: 'The expiry instant is at or before the time of the request.',
-  UNKNOWN: 'There is no readable expiry.',
-} as const;
-/** Where a service term stands relative to a moment. */
-export type ValidityStatus = keyof typeof VALIDITY_STATUS_MEANINGS;
-export const VALIDITY_STATUSES = valuesOf(VALIDITY_STATUS_MEANINGS);
+import type { ValidityStatus } from './vocabulary';
 
 /** The default window, in calendar days, within which an expiry counts as soon. */
 export const DEFAULT_VALIDITY_EXPIRING_SOON_DAYS = 14;

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import type { CoinBalance } from '../domain/account';
-import { coinUsage, type CoinStatus } from '../domain/coin-usage';
+import { coinUsage } from '../domain/coin-usage';
+import type { CoinStatus } from '../domain/vocabulary';
 import type { GraphQLContext } from './context';
 import { CoinBalanceType } from './types/coin-balance.type';
 import { CoinStatusEnum } from './types/enums';

@@ -1,6 +1,7 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
 import type { MonthlyCharges } from '../domain/account';
-import { reconciliationStatus, type ReconciliationStatus } from '../domain/reconciliation';
+import { reconciliationStatus } from '../domain/reconciliation';
+import type { ReconciliationStatus } from '../domain/vocabulary';
 import { ReconciliationStatusEnum } from './types/enums';
 import { MonthlyChargesType } from './types/monthly-charges.type';
 

@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Validity } from '../domain/account';
-import { validityInsight, type ValidityStatus } from '../domain/validity-status';
+import { validityInsight } from '../domain/validity-status';
+import type { ValidityStatus } from '../domain/vocabulary';
 import type { GraphQLContext } from './context';
 import { ValidityStatusEnum } from './types/enums';
 import { ValidityType } from './types/validity.type';

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { Addon, AddonKind } from '../../domain/account';
+import type { Addon } from '../../domain/account';
+import type { AddonKind } from '../../domain/vocabulary';
 import { AddonKindEnum } from './enums';
 import { MoneyType } from './money.type';
 import { StorageSizeType } from './storage-size.type';

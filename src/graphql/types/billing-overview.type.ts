@@ -3,7 +3,7 @@ import { OVERVIEW_ASSUMED_ACCOUNTS, cost } from '../federation-directives';
 import { AccountType } from './account.type';
 import { AttentionReasonEnum, ProviderEnum } from './enums';
 import { MoneyType } from './money.type';
-import type { AttentionReason } from '../../domain/attention';
+import type { AttentionReason } from '../../domain/vocabulary';
 import type { Provider } from '../../domain/provider';
 
 @ObjectType('AccountProblem', { simpleResolvers: true, description: 'Why an account could not be read.' })

@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import type { CoinBalance, CoinKind } from '../../domain/account';
+import type { CoinBalance } from '../../domain/account';
+import type { CoinKind } from '../../domain/vocabulary';
 import { CoinKindEnum } from './enums';
 
 @ObjectType('CoinBalance', { simpleResolvers: true, description: 'Prepaid coins of one kind: how many were bought, are left and were used.' })

@@ -1,16 +1,16 @@
 import { registerEnumType } from 'type-graphql';
 import {
   ADDON_KIND_MEANINGS,
+  ATTENTION_REASON_MEANINGS,
   CHARGE_KIND_MEANINGS,
   COIN_KIND_MEANINGS,
+  COIN_STATUS_MEANINGS,
+  INVOICE_STATUS_MEANINGS,
+  RECONCILIATION_STATUS_MEANINGS,
   STORAGE_UNIT_MEANINGS,
-} from '../../domain/account';
-import { ATTENTION_REASON_MEANINGS } from '../../domain/attention';
-import { COIN_STATUS_MEANINGS } from '../../domain/coin-usage';
-import { INVOICE_STATUS_MEANINGS } from '../../domain/invoice';
-import { RECONCILIATION_STATUS_MEANINGS } from '../../domain/reconciliation';
-import { VALIDITY_STATUS_MEANINGS } from '../../domain/validity-status';
-import type { ValueMeanings } from '../../domain/value-list';
+  VALIDITY_STATUS_MEANINGS,
+  type ValueMeanings,
+} from '../../domain/vocabulary';
 
 /**
  * Registers a GraphQL enum whose values are a domain list's, in its order and with its meanings

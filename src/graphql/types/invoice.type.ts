@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Invoice, InvoiceStatus } from '../../domain/invoice';
+import type { Invoice } from '../../domain/invoice';
+import type { InvoiceStatus } from '../../domain/vocabulary';
 import { InvoiceStatusEnum } from './enums';
 import { MoneyType } from './money.type';
 import { ProviderDateType } from './timestamp.type';

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { ChargeKind, ChargeLineItem, MonthlyCharges } from '../../domain/account';
+import type { ChargeLineItem, MonthlyCharges } from '../../domain/account';
+import type { ChargeKind } from '../../domain/vocabulary';
 import { ChargeKindEnum } from './enums';
 import { MoneyType } from './money.type';
 

@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
-import type { StorageSize, StorageUnit } from '../../domain/account';
+import type { StorageSize } from '../../domain/account';
+import type { StorageUnit } from '../../domain/vocabulary';
 import { StorageUnitEnum } from './enums';
 import { DecimalScalar } from './scalars';
 
