@@ -2,12 +2,12 @@ import { request } from 'undici';
 import { print } from 'graphql';
 import { AccountsFreshnessDocument } from '../generated/operations';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
 } from '../support/fault-upstream';

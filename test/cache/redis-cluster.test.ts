@@ -4,14 +4,14 @@ import { request } from 'undici';
 import { AccountDocument, AccountsDocument, type AccountQuery } from '../generated/operations';
 import { CANARY_KEY, CANARY_SECRET } from '../support/canary';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
   type TimedResponse,

@@ -3,14 +3,14 @@ import { createClient } from '@redis/client';
 import { request } from 'undici';
 import { AccountInvoicesDocument } from '../generated/operations';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
 } from '../support/fault-upstream';

@@ -6,14 +6,14 @@ import { createClient } from '@redis/client';
 import { AccountDocument, type AccountQuery } from '../generated/operations';
 import { CANARY_KEY, CANARY_SECRET } from '../support/canary';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
   type TimedResponse,

@@ -10,8 +10,6 @@ import {
 } from '../generated/operations';
 import { disguisedCopies } from '../support/canary';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
@@ -19,7 +17,9 @@ import {
   forbiddenForms,
   simpsyEnvelope,
   startFaultSubgraph,
+  startFaultUpstream,
   wireInvoices,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
 } from '../support/fault-upstream';

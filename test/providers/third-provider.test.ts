@@ -129,6 +129,22 @@ describe('its configuration, derived from its id', () => {
     expect(loadConfig({ ACME_CURRENCY: 'euro' }).upstreams.ACME).toBeUndefined();
   });
 
+  test('a list that cannot work is refused before anything is built from it', () => {
+    expect(() => loadConfig({}, [...PROVIDERS, acme])).toThrow('provider module ACME is installed twice');
+    expect(() => loadConfig({}, [{ ...acme, id: 'Acme' }])).toThrow('provider module Acme is not SCREAMING_SNAKE');
+    expect(() => loadConfig({}, [{ ...acme, capabilities: ['snapshot', 'invoices'] }])).toThrow(
+      'provider module ACME has a fake without an endpoint for each capability',
+    );
+    expect(() => loadConfig({}, [])).toThrow('no provider is installed');
+  });
+
+  test('a client that does not fetch what its module declares is refused when the app is built', async () => {
+    const liar = { ...acme, createClient: (...args: Parameters<typeof acme.createClient>) => ({ ...acme.createClient(...args), provider: 'OTHER' }) };
+    await expect(
+      createApp({ config: loadConfig({}, [liar]), accounts: [], logger: createLogger({ level: 'silent' }) }),
+    ).rejects.toThrow('provider module ACME builds a client that does not match its id and capabilities');
+  });
+
   test('the accounts file accepts it only when it is in the list', () => {
     const text = 'accounts:\n  - { provider: ACME, accountId: road-runner, key: k, secret: s }\n';
     expect(parseAccounts(text, {}, 'accounts file', PROVIDERS.map((module) => module.id))[0]).toMatchObject({ provider: 'ACME' });

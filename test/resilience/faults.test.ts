@@ -1,15 +1,15 @@
 import { ErrorCode } from '../../src/domain/billing-error';
 import { AccountsDocument, type AccountsQuery } from '../generated/operations';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
   successBody,
+  type FakeUpstream,
   type Fault,
   type FaultAccount,
   type FaultSubgraph,

@@ -2,14 +2,14 @@ import { request } from 'undici';
 import { ErrorCode } from '../../src/domain/billing-error';
 import { AccountsDocument } from '../generated/operations';
 import {
-  FakeUpstream,
-  startFaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultSubgraph,
 } from '../support/fault-upstream';
 
