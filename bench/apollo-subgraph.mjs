@@ -10,7 +10,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse as parseGraphQL } from 'graphql';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { parse } from 'yaml';
-import { successBody } from './fake-upstreams.mjs';
 
 const MODE = process.env.MODE ?? 'naive';
 setGlobalDispatcher(new Agent({ connections: Number(process.env.UPSTREAM_CONNECTIONS ?? 64), keepAliveTimeout: 60_000 }));
@@ -71,6 +70,12 @@ const naiveField = (provider, name) => async (ref) => {
   if (!account) throw new Error('ACCOUNT_NOT_FOUND');
   return normalize[name](await fetchUpstream(account));
 };
+
+/** What the fakes answer a healthy account with: its provider's sample file, filled in for the account. */
+function successBody(provider, accountId) {
+  const sample = new URL(`../src/providers/${provider.toLowerCase()}/samples/healthy.json`, import.meta.url);
+  return JSON.parse(readFileSync(sample, 'utf8').replaceAll('{accountId}', accountId)).snapshot;
+}
 
 // stock: snapshots normalized once at start-up, served from memory.
 const snapshots = new Map();

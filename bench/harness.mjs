@@ -5,7 +5,6 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchAccounts } from './fake-upstreams.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ACCOUNTS = 500;
@@ -13,13 +12,26 @@ const started = Date.now();
 export const log = (...args) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s]`, ...args);
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `n` accounts alternating providers, with credentials the fakes check; the accounts file lists the same. */
+export function benchAccounts(n = ACCOUNTS) {
+  const accounts = [];
+  for (let i = 0; i < n; i += 1) {
+    const provider = i % 2 === 0 ? 'DIGIDONAR' : 'SIMPSY';
+    const accountId = `${provider === 'DIGIDONAR' ? 'dd' : 'sv'}-${Math.floor(i / 2)}`;
+    accounts.push({ provider, accountId, key: `bench-${accountId}-key`, secret: `bench-${accountId}-secret` });
+  }
+  return accounts;
+}
+
 export const QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account {
   provider accountId profile { companyName } coins { kind purchased available used } plan { name } monthlyTotal { amount currency } } } }`;
 
 // ------------------------------------------------------------------ processes
 const children = new Set();
-export function startProcess(name, args, env) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(name, args, env, input) {
+  const stdin = input === undefined ? 'ignore' : 'pipe';
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
+  if (input !== undefined) child.stdin.end(input);
   children.add(child);
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d).length > 20_000 && (stderr = stderr.slice(-10_000)));
@@ -76,13 +88,17 @@ export function statusKb(pid, field) {
 }
 
 // ------------------------------------------------------------------ upstream fakes
-/** The fake upstreams in their own process, one pair of servers (and counters) per target kind. */
+/**
+ * The fake upstreams in their own process: each provider's one fake (src/sandbox, run through
+ * @swc-node/register), one set (and counters) per target kind, knowing the bench accounts.
+ */
 export async function startFakes(latencyMs, kinds) {
-  const child = startProcess('fake upstreams', ['bench/fake-upstreams.mjs'], {
-    BENCH_LATENCY_MS: String(latencyMs),
-    BENCH_ACCOUNTS: String(ACCOUNTS),
-    BENCH_TARGETS: kinds.join(','),
-  });
+  const child = startProcess(
+    'fake upstreams',
+    ['-r', '@swc-node/register', 'bench/fake-upstreams.ts'],
+    { BENCH_LATENCY_MS: String(latencyMs), BENCH_TARGETS: kinds.join(',') },
+    JSON.stringify(accounts),
+  );
   const line = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -106,7 +122,7 @@ export async function startFakes(latencyMs, kinds) {
       let last = -1;
       for (const until = Date.now() + maxMs; Date.now() < until; ) {
         const s = await this.stats(kind);
-        const total = s.digidonar + s.simpsy + s.unknown;
+        const total = s.calls + s.unknown;
         if (total === last) return true;
         last = total;
         await sleep(250);
@@ -123,8 +139,7 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
   const upstream = fakes.targets[kind];
   const common = {
     ACCOUNTS_FILE: accountsFile,
-    DIGIDONAR_BASE_URL: upstream.digidonarBaseUrl,
-    SIMPSY_BASE_URL: upstream.simpsyBaseUrl,
+    ...upstream.env,
     PORT: String(port),
     NODE_ENV: 'production',
     UPSTREAM_CONNECTIONS: String(upstreamConnections),
@@ -170,7 +185,7 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
 }
 
 // ------------------------------------------------------------------ requests
-export const accounts = benchAccounts(ACCOUNTS);
+export const accounts = benchAccounts();
 
 /** N representations alternating providers; with duplicates, N/2 distinct accounts each sent twice. */
 export function representations(n, duplicates) {

@@ -9,7 +9,7 @@ import { createDigidonarProvider } from '../src/providers/digidonar';
 import { DigidonarClient } from '../src/providers/digidonar/digidonar.client';
 import { withResilience } from '../src/providers/resilience';
 import { createSimpsyProvider } from '../src/providers/simpsy';
-import { SimpsyClient } from '../src/providers/simpsy/simpsy.client';
+import { SIMPSY, SimpsyClient } from '../src/providers/simpsy/simpsy.client';
 import { UpstreamHttp } from '../src/providers/upstream-http';
 import { Metrics } from '../src/server/metrics';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -45,7 +45,7 @@ async function measureAll(): Promise<void> {
 
 async function main() {
   const fakes = await startFakes(0, ['layers']);
-  const { digidonarBaseUrl, simpsyBaseUrl } = fakes.targets.layers;
+  const { DIGIDONAR: digidonarBaseUrl, SIMPSY: simpsyBaseUrl } = fakes.targets.layers.baseUrls;
   const http = { connectTimeoutMs: 5000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000, maxConnections: 64, maxBodyBytes: 1 << 20 };
   const entries = (provider: 'DIGIDONAR' | 'SIMPSY'): AccountEntry[] =>
     benchAccounts
@@ -62,7 +62,7 @@ async function main() {
     deadlineMs: 10_000, maxRetries: 2, retryBaseDelayMs: 50, retryMaxDelayMs: 500, breakerThreshold: 0.5,
     breakerWindowMs: 10_000, breakerMinCalls: 10, breakerHalfOpenAfterMs: 5_000, maxConcurrency: 64, maxQueue: 100_000,
   };
-  const observer = new Metrics({ bulkheads: () => [] }).upstreamObserver();
+  const observer = new Metrics({ providers: [], bulkheads: () => [] }).upstreamObserver();
 
   const simpsy = entries('SIMPSY');
   const simpsyUrl = new URL(simpsyBaseUrl);
@@ -72,7 +72,7 @@ async function main() {
       .request({ method: 'GET', path: `${simpsyUrl.pathname}/billing/details?${new URLSearchParams({ key: simpsy[i]!.key.reveal(), secret: simpsy[i]!.secret.reveal() })}` })
       .then((r) => r.body.text()),
   );
-  const upstream = new UpstreamHttp({ ...http, provider: 'SIMPSY', baseUrl: simpsyBaseUrl });
+  const upstream = new UpstreamHttp({ ...http, ...SIMPSY, baseUrl: simpsyBaseUrl });
   layer('Simpsy: + UpstreamHttp (timeouts, JSON.parse)', (i) =>
     upstream.request({ accountId: simpsy[i]!.accountId, method: 'GET', path: '/billing/details', query: { key: simpsy[i]!.key.reveal(), secret: simpsy[i]!.secret.reveal() } }),
   );

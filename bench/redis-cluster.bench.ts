@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { createClient } from '@redis/client';
 import { AccountsDocument } from '../test/generated/operations';
-import { FaultUpstream, faultAccount, startFaultSubgraph, type FaultSubgraph } from '../test/support/fault-upstream';
+import { faultAccount, startFaultSubgraph, startFaultUpstream, type FaultSubgraph } from '../test/support/fault-upstream';
 import { startRedisCluster, startRedisServer } from '../test/support/redis-server';
 
 const N = Number(process.env.N ?? 50);
@@ -34,7 +34,7 @@ function percentile(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const [digidonar, simpsy] = await Promise.all([FaultUpstream.start('DIGIDONAR', accounts), FaultUpstream.start('SIMPSY', accounts)]);
+  const [digidonar, simpsy] = await Promise.all([startFaultUpstream('DIGIDONAR', accounts), startFaultUpstream('SIMPSY', accounts)]);
   const single = await startRedisServer();
   const cluster = await startRedisCluster();
   const silent = { write: () => undefined };
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   try {
     // Warm both (and let the cluster client connect every master).
     for (let i = 0; i < 20; i += 1) for (const [, subgraph] of subgraphs) await subgraph.query(AccountsDocument, { keys });
-    const upstreamBefore = digidonar.totalAttempts() + simpsy.totalAttempts();
+    const upstreamBefore = digidonar.requestCount() + simpsy.requestCount();
     const times = new Map<string, number[]>(subgraphs.map(([name]) => [name, []]));
     const before = new Map<string, [number, number]>();
     for (const [name, , urls] of subgraphs) before.set(name, [await calls(urls, 'mget'), await calls(urls, 'get')]);
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
         times.get(name)!.push(response.elapsedMs);
       }
     }
-    const upstream = digidonar.totalAttempts() + simpsy.totalAttempts() - upstreamBefore;
+    const upstream = digidonar.requestCount() + simpsy.requestCount() - upstreamBefore;
     for (const [name, , urls] of subgraphs) {
       const [mget, get] = before.get(name)!;
       const t = times.get(name)!;

@@ -78,7 +78,7 @@ async function measure(target, fakes, scenario, body, distinct) {
   const stats = await fakes.stats(target.kind);
   const completed = result.requests.total;
   const sent = result.requests.sent;
-  const calls = stats.digidonar + stats.simpsy;
+  const calls = stats.calls;
   return {
     target: target.kind,
     completed,
@@ -143,7 +143,7 @@ async function main() {
         const single = await fakes.stats(target.kind);
         const run = await measure(target, fakes, scenario, body, distinct);
         run.verified = check.problem ?? 'ok';
-        run.upstreamSingleRequest = single.digidonar + single.simpsy;
+        run.upstreamSingleRequest = single.calls;
         run.responseBytes = Buffer.byteLength(check.text);
         row.runs[target.kind] = run;
         if (!run.upstreamDrained) {

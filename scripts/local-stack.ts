@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
 import { startSandbox, type Sandbox } from '../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../src/providers/installed';
 import { startCompanion } from '../test/federation/companion/companion';
 import { freePort, startRedisServer, type RedisServer } from '../test/support/redis-server';
 import { startBalancer, type Balancer } from './local-stack/balancer';
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
-    const sandbox = await startSandbox();
+    const sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
     cleanups.push(() => sandbox.close());
     const redis: RedisServer = await startRedisServer();
     cleanups.push(() => redis.close());
@@ -182,8 +183,7 @@ async function main(): Promise<void> {
     const env = {
       ...accounts.env,
       ACCOUNTS_FILE: accounts.path,
-      DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-      SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+      ...sandbox.env,
       REDIS_URL: redis.url,
       CACHE_KEY_SECRET: randomBytes(32).toString('hex'),
       ROUTER_SECRET: routerSecret,
@@ -233,7 +233,7 @@ async function main(): Promise<void> {
         `  balancer    ${balancer.origin}/graphql   round robin over the billing instances`,
         `  companies   ${companion.url}`,
         `  redis       ${redis.url}   shared cache of both instances`,
-        `  providers   sandbox Digidonar ${sandbox.digidonarBaseUrl}, Simpsy ${sandbox.simpsyBaseUrl}`,
+        `  providers   sandbox ${Object.entries(sandbox.baseUrls).map(([id, url]) => `${id} ${url}`).join(', ')}`,
         `  supergraph  ${join(dir, 'supergraph.graphql')}`,
         '',
         'Try it:',

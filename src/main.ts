@@ -5,6 +5,7 @@ import { loadAccountsFile } from './config/accounts-file';
 import { loadConfig, type AppConfig } from './config/config';
 import { ConfigError } from './config/config-error';
 import type { AccountEntry } from './domain/account-entry';
+import { wordList } from './domain/provider';
 import { Secret } from './domain/secret';
 import { startSandbox, type Sandbox } from './sandbox';
 import { createApp, type BillingApp } from './server/app';
@@ -19,7 +20,8 @@ interface Resolved {
 /** Reads the accounts file, or starts the built-in sandbox when none is named (never in production). */
 async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resolved> {
   if (config.accountsFile !== null) {
-    return { config, accounts: loadAccountsFile(config.accountsFile), sandbox: null };
+    const providers = config.providers.map((module) => module.id);
+    return { config, accounts: loadAccountsFile(config.accountsFile, process.env, providers), sandbox: null };
   }
   // A production deployment that lost its accounts file must not come up answering with demo data.
   if (config.nodeEnv === 'production') {
@@ -27,10 +29,12 @@ async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resol
       'NODE_ENV=production needs ACCOUNTS_FILE: without it this process would serve the built-in sandbox\'s demo accounts',
     );
   }
-  const sandbox = await startSandbox({ latencyMs: config.sandboxLatencyMs });
+  // Each provider module brings its fake; the sandbox starts one per provider of the list.
+  const sandbox = await startSandbox({ providers: config.providers, latencyMs: config.sandboxLatencyMs });
+  const names = wordList(config.providers.map((module) => module.displayName), 'and');
   logger.warn(
-    { digidonar: sandbox.digidonarBaseUrl, simpsy: sandbox.simpsyBaseUrl, accounts: sandbox.accounts.length },
-    'SANDBOX MODE: no ACCOUNTS_FILE is set, so built-in fake Digidonar and Simpsy servers on loopback serve demo accounts',
+    { baseUrls: sandbox.baseUrls, accounts: sandbox.accounts.length },
+    `SANDBOX MODE: no ACCOUNTS_FILE is set, so built-in fake ${names} servers on loopback serve demo accounts`,
   );
   const accounts = sandbox.accounts.map((account) => ({
     provider: account.provider,
@@ -42,8 +46,9 @@ async function resolveAccounts(config: AppConfig, logger: Logger): Promise<Resol
   return {
     config: {
       ...config,
-      digidonar: { ...config.digidonar, baseUrl: sandbox.digidonarBaseUrl },
-      simpsy: { ...config.simpsy, baseUrl: sandbox.simpsyBaseUrl },
+      upstreams: Object.fromEntries(
+        Object.entries(config.upstreams).map(([id, settings]) => [id, { ...settings, baseUrl: sandbox.baseUrls[id] ?? settings.baseUrl }]),
+      ),
     },
     accounts,
     sandbox,

@@ -53,6 +53,12 @@ const PEER_POLL_MS = 25;
  */
 export type AccountVisibility = (entry: AccountEntry) => boolean;
 
+/** One provider as the service uses it: its client, and how long its answers stay fresh. */
+interface Upstream {
+  readonly client: ProviderClient;
+  readonly policy: CachePolicy;
+}
+
 /** One kind of cached value: which resource it is, and how to fetch it. */
 interface CachedKind<T extends Cacheable> {
   readonly resource: AccountResource;
@@ -77,9 +83,9 @@ const INVOICES: CachedKind<InvoiceList> = {
  */
 export class AccountService {
   readonly #registry: AccountRegistry;
-  readonly #clients: ReadonlyMap<Provider, ProviderClient>;
+  /** Each provider's client and cache policy. */
+  readonly #upstreams: ReadonlyMap<Provider, Upstream>;
   readonly #cache: SnapshotCache;
-  readonly #policies: Readonly<Record<Provider, CachePolicy>>;
   readonly #onStale: AccountServiceOptions['onStale'];
   readonly #onCache: AccountServiceOptions['onCache'];
   readonly #onBatch: AccountServiceOptions['onBatch'];
@@ -90,9 +96,14 @@ export class AccountService {
 
   constructor(options: AccountServiceOptions) {
     this.#registry = options.registry;
-    this.#clients = new Map(options.clients.map((client) => [client.provider, client]));
+    this.#upstreams = new Map(
+      options.clients.map((client) => {
+        const policy = options.policies[client.provider];
+        if (!policy) throw new Error(`no cache policy for provider ${client.provider}`);
+        return [client.provider, { client, policy }];
+      }),
+    );
     this.#cache = options.cache;
-    this.#policies = options.policies;
     this.#fingerprintKey = options.fingerprintKey;
     this.#onStale = options.onStale;
     this.#onCache = options.onCache;
@@ -111,9 +122,9 @@ export class AccountService {
   /** One account as served; rejects with ACCOUNT_NOT_FOUND for an account that is not configured, or not visible. */
   load(key: AccountKey, visible?: AccountVisibility): Promise<AccountView> {
     const entry = this.#registry.get(key);
-    const client = this.#clients.get(key.provider);
-    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
-    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, SNAPSHOTS);
+    const upstream = this.#upstreams.get(key.provider);
+    if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
+    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, SNAPSHOTS);
   }
 
   /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
@@ -128,11 +139,11 @@ export class AccountService {
    */
   loadInvoices(key: AccountKey, visible?: AccountVisibility): Promise<InvoiceListView | null> {
     const entry = this.#registry.get(key);
-    const client = this.#clients.get(key.provider);
-    if (!entry || !client || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
-    if (!client.fetchInvoices) return Promise.resolve(null);
+    const upstream = this.#upstreams.get(key.provider);
+    if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
+    if (!upstream.client.fetchInvoices) return Promise.resolve(null);
     // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
-    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, client, INVOICES);
+    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, INVOICES);
   }
 
   /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
@@ -143,7 +154,7 @@ export class AccountService {
 
   /** Closes every provider's connections and the cache. */
   async close(): Promise<void> {
-    await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    await Promise.all([...this.#upstreams.values()].map(({ client }) => client.close()));
     await this.#cache.close();
   }
 
@@ -151,12 +162,12 @@ export class AccountService {
   #coalesce<T extends Cacheable>(
     cacheKey: string,
     entry: AccountEntry,
-    client: ProviderClient,
+    upstream: Upstream,
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
     let pending = this.#inflight.get(cacheKey) as Promise<Served<T>> | undefined;
     if (!pending) {
-      pending = this.#resolve(entry, client, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
+      pending = this.#resolve(entry, upstream, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
       this.#inflight.set(cacheKey, pending);
     }
     return pending;
@@ -168,11 +179,10 @@ export class AccountService {
    */
   async #resolve<T extends Cacheable>(
     entry: AccountEntry,
-    client: ProviderClient,
+    { client, policy }: Upstream,
     cacheKey: string,
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
-    const policy = this.#policies[entry.provider];
     if (policy.ttlSeconds === 0) return withFreshness(await kind.fetch(client, entry), policy.ttlSeconds, null);
 
     const { provider } = entry;

@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { AccountEntry } from '../domain/account-entry';
-import { PROVIDERS } from '../domain/provider';
+import type { Provider } from '../domain/provider';
 import { Secret } from '../domain/secret';
+import { PROVIDERS } from '../providers/installed';
 import { ConfigError } from './config-error';
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
 
-const entrySchema = z.object({
-  provider: z.enum(PROVIDERS),
+/** One entry of the file, for these providers. */
+const entrySchema = (providers: readonly Provider[]) => z.object({
+  provider: z.enum(providers as [Provider, ...Provider[]]),
   // YAML reads an unquoted 1408847 as a number; an account id is an identifier, so accept both.
   accountId: z.union([nonEmpty, z.number().int().nonnegative().transform(String)]),
   key: nonEmpty,
@@ -42,8 +44,13 @@ function describeEntry(index: number, raw: unknown): string {
   return `accounts[${index}] (${provider} ${id})`;
 }
 
-/** Parses the text of an accounts file (YAML or JSON); throws ConfigError naming the bad entry. */
-export function parseAccounts(text: string, env: NodeJS.ProcessEnv, source = 'accounts file'): AccountEntry[] {
+/** Parses the text of an accounts file (YAML or JSON) for these providers; throws ConfigError naming the bad entry. */
+export function parseAccounts(
+  text: string,
+  env: NodeJS.ProcessEnv,
+  source = 'accounts file',
+  providers: readonly Provider[] = PROVIDERS,
+): AccountEntry[] {
   let document: unknown;
   try {
     document = parseYaml(text);
@@ -59,9 +66,10 @@ export function parseAccounts(text: string, env: NodeJS.ProcessEnv, source = 'ac
   }
 
   const seen = new Set<string>();
+  const entry = entrySchema(providers);
   return file.data.accounts.map((raw, index) => {
     const name = describeEntry(index, raw);
-    const parsed = entrySchema.safeParse(raw);
+    const parsed = entry.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'entry'}: ${issue.message}`);
       throw new ConfigError(`${source}: ${name}: ${problems.join('; ')}`);
@@ -90,8 +98,12 @@ export function parseAccounts(text: string, env: NodeJS.ProcessEnv, source = 'ac
   });
 }
 
-/** Reads the accounts file named by ACCOUNTS_FILE. */
-export function loadAccountsFile(path: string, env: NodeJS.ProcessEnv = process.env): AccountEntry[] {
+/** Reads the accounts file named by ACCOUNTS_FILE, for these providers (the installed ones by default). */
+export function loadAccountsFile(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  providers: readonly Provider[] = PROVIDERS,
+): AccountEntry[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -99,5 +111,5 @@ export function loadAccountsFile(path: string, env: NodeJS.ProcessEnv = process.
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new ConfigError(`ACCOUNTS_FILE ${path}: cannot be read (${code})`);
   }
-  return parseAccounts(text, env, `ACCOUNTS_FILE ${path}`);
+  return parseAccounts(text, env, `ACCOUNTS_FILE ${path}`, providers);
 }

@@ -1,37 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { COIN_KINDS, type CoinKind } from '../domain/account';
+import { COIN_KINDS, type CoinKind } from '../domain/vocabulary';
 import { DEFAULT_COIN_LOW_THRESHOLD_PERCENT } from '../domain/coin-usage';
 import { isValidTimeZone } from '../domain/dates';
 import { Secret } from '../domain/secret';
-import { invoiceLinkPrefix } from '../domain/invoice';
 import { DEFAULT_VALIDITY_EXPIRING_SOON_DAYS } from '../domain/validity-status';
-import type { ResilienceSettings } from '../providers/resilience';
-import { DEFAULT_SIMPSY_INVOICE_LINK_PREFIXES } from '../providers/simpsy';
+import type { Provider } from '../domain/provider';
+import { INSTALLED_PROVIDERS } from '../providers/installed';
+import {
+  checkProviderModules,
+  settingVariable,
+  type ProviderModule,
+  type ProviderSettings,
+  type UpstreamNumbers,
+} from '../providers/provider-module';
 import { ConfigError } from './config-error';
 import { loadSecurityConfig, type SecurityConfig } from './security-config';
 
-/**
- * How to reach one provider, and how hard to try: the resilience policies' settings (deadline,
- * retries, breaker, bulkhead) plus transport, zone and cache settings.
- */
-export interface UpstreamSettings extends ResilienceSettings {
-  /** Base URL without a trailing slash; may carry a path prefix (Simpsy's /api/v1). */
-  readonly baseUrl: string;
-  /** IANA zone in which the provider's zone-less date-times are read. */
-  readonly timeZone: string;
-  /** Per attempt: TCP/TLS connect. */
-  readonly connectTimeoutMs: number;
-  /** Per attempt: until the response headers. */
-  readonly headersTimeoutMs: number;
-  /** Per attempt: longest silence while the body arrives. */
-  readonly bodyTimeoutMs: number;
-  readonly maxBodyBytes: number;
-  /** How long a snapshot is served from the cache without asking the provider; 0 turns caching off. */
-  readonly cacheTtlSeconds: number;
-  /** How old a snapshot may be and still be served, marked stale, when a refresh fails. */
-  readonly staleMaxAgeSeconds: number;
-}
+export type { ProviderSettings, UpstreamSettings } from '../providers/provider-module';
 
 /** Everything the process needs, validated once at start-up and frozen. */
 export interface AppConfig {
@@ -43,8 +29,6 @@ export interface AppConfig {
   readonly accountsFile: string | null;
   /** Most account keys one operation may ask for, all `account`/`accounts` fields and aliases together. */
   readonly maxAccountsPerQuery: number;
-  /** Where Simpsy invoice links may point: https prefixes ending in "/" (empty: no links are shown). */
-  readonly simpsyInvoiceLinkPrefixes: readonly string[];
   /** Entries of the in-process snapshot cache (used when no Redis is configured). */
   readonly cacheMaxEntries: number;
   /** A Redis shared by every instance, or null for the in-process cache (or a cluster). */
@@ -60,8 +44,10 @@ export interface AppConfig {
   readonly cacheKeySecret: Secret;
   /** True when CACHE_KEY_SECRET was not set and `cacheKeySecret` was generated for this process. */
   readonly cacheKeySecretGenerated: boolean;
-  readonly digidonar: UpstreamSettings;
-  readonly simpsy: UpstreamSettings;
+  /** The providers this configuration was read for (the installed list by default), in list order. */
+  readonly providers: readonly ProviderModule[];
+  /** Each provider's settings by id: `<ID>_*` variables, else `UPSTREAM_*`, else its module's defaults. */
+  readonly upstreams: Readonly<Record<Provider, ProviderSettings>>;
   readonly security: SecurityConfig;
   /** Latency the built-in sandbox providers add to each answer (for demos of slowness). */
   readonly sandboxLatencyMs: number;
@@ -78,8 +64,8 @@ export interface AppConfig {
   readonly validityExpiringSoonDays: number;
 }
 
-const int = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const int = (min: number, max: number, fallback: number) => whole(min, max).default(fallback);
 
 /** Why a provider base URL cannot be used, or null; never quotes the URL, which may hold a secret. */
 function baseUrlProblem(value: string): string | null {
@@ -137,27 +123,6 @@ function redisUrlProblem(value: string): string | null {
   if (url.search || url.hash) return 'must not have a query string or fragment: the Redis client would ignore them';
   return null;
 }
-/** A comma-separated allow-list of invoice link prefixes, or "none" for no links at all. */
-const invoiceLinkPrefixes = (fallback: readonly string[]) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined) return [...fallback];
-      if (value.trim() === 'none') return [];
-      const prefixes: string[] = [];
-      for (const [index, entry] of value.split(',').filter((item) => item.trim() !== '').entries()) {
-        try {
-          prefixes.push(invoiceLinkPrefix(entry));
-        } catch (error) {
-          // The entry is not echoed: a refused one may hold a token.
-          context.addIssue({ code: 'custom', message: `entry ${index + 1} ${(error as Error).message}` });
-          return z.NEVER;
-        }
-      }
-      return prefixes;
-    });
-
 const timeZone = (fallback: string) =>
   z
     .string()
@@ -166,30 +131,55 @@ const timeZone = (fallback: string) =>
 
 /**
  * Numeric upstream settings: `UPSTREAM_<NAME>` sets the default for every provider and
- * `<PROVIDER>_<NAME>` overrides it for one (e.g. `SIMPSY_DEADLINE_MS`).
+ * `<PROVIDER>_<NAME>` overrides it for one (e.g. `SIMPSY_DEADLINE_MS`). A provider module may
+ * give its own default (each gives its cache TTL: a balance moves by the minute, a call-centre
+ * plan by the month); `fallback` is the shared one.
  */
-const UPSTREAM_NUMBERS = {
-  CONNECT_TIMEOUT_MS: { key: 'connectTimeoutMs', schema: int(1, 600_000, 2_000) },
-  HEADERS_TIMEOUT_MS: { key: 'headersTimeoutMs', schema: int(1, 600_000, 5_000) },
-  BODY_TIMEOUT_MS: { key: 'bodyTimeoutMs', schema: int(1, 600_000, 5_000) },
-  DEADLINE_MS: { key: 'deadlineMs', schema: int(1, 600_000, 8_000) },
-  MAX_RETRIES: { key: 'maxRetries', schema: int(0, 10, 2) },
-  RETRY_BASE_DELAY_MS: { key: 'retryBaseDelayMs', schema: int(0, 60_000, 200) },
-  RETRY_MAX_DELAY_MS: { key: 'retryMaxDelayMs', schema: int(0, 600_000, 2_000) },
-  BREAKER_THRESHOLD: { key: 'breakerThreshold', schema: z.coerce.number().gt(0).lt(1).default(0.5) },
-  BREAKER_WINDOW_MS: { key: 'breakerWindowMs', schema: int(1_000, 3_600_000, 10_000) },
-  BREAKER_MIN_CALLS: { key: 'breakerMinCalls', schema: int(1, 100_000, 5) },
-  BREAKER_HALF_OPEN_AFTER_MS: { key: 'breakerHalfOpenAfterMs', schema: int(1, 3_600_000, 5_000) },
-  MAX_CONCURRENCY: { key: 'maxConcurrency', schema: int(1, 1_000, 16) },
-  MAX_QUEUE: { key: 'maxQueue', schema: int(0, 100_000, 100) },
-  MAX_BODY_BYTES: { key: 'maxBodyBytes', schema: int(1_024, 64 * 1024 * 1024, 1024 * 1024) },
-  // Balances move by the minute; a call-centre plan changes by the month.
-  CACHE_TTL_SECONDS: { key: 'cacheTtlSeconds', schema: { DIGIDONAR: int(0, 86_400, 60), SIMPSY: int(0, 86_400, 300) } },
-  STALE_MAX_AGE_SECONDS: { key: 'staleMaxAgeSeconds', schema: int(0, 7 * 86_400, 3_600) },
-} as const;
+const UPSTREAM_NUMBERS: Record<string, { key: keyof UpstreamNumbers; schema: z.ZodCoercedNumber; fallback?: number }> = {
+  CONNECT_TIMEOUT_MS: { key: 'connectTimeoutMs', schema: whole(1, 600_000), fallback: 2_000 },
+  HEADERS_TIMEOUT_MS: { key: 'headersTimeoutMs', schema: whole(1, 600_000), fallback: 5_000 },
+  BODY_TIMEOUT_MS: { key: 'bodyTimeoutMs', schema: whole(1, 600_000), fallback: 5_000 },
+  DEADLINE_MS: { key: 'deadlineMs', schema: whole(1, 600_000), fallback: 8_000 },
+  MAX_RETRIES: { key: 'maxRetries', schema: whole(0, 10), fallback: 2 },
+  RETRY_BASE_DELAY_MS: { key: 'retryBaseDelayMs', schema: whole(0, 60_000), fallback: 200 },
+  RETRY_MAX_DELAY_MS: { key: 'retryMaxDelayMs', schema: whole(0, 600_000), fallback: 2_000 },
+  BREAKER_THRESHOLD: { key: 'breakerThreshold', schema: z.coerce.number().gt(0).lt(1), fallback: 0.5 },
+  BREAKER_WINDOW_MS: { key: 'breakerWindowMs', schema: whole(1_000, 3_600_000), fallback: 10_000 },
+  BREAKER_MIN_CALLS: { key: 'breakerMinCalls', schema: whole(1, 100_000), fallback: 5 },
+  BREAKER_HALF_OPEN_AFTER_MS: { key: 'breakerHalfOpenAfterMs', schema: whole(1, 3_600_000), fallback: 5_000 },
+  MAX_CONCURRENCY: { key: 'maxConcurrency', schema: whole(1, 1_000), fallback: 16 },
+  MAX_QUEUE: { key: 'maxQueue', schema: whole(0, 100_000), fallback: 100 },
+  MAX_BODY_BYTES: { key: 'maxBodyBytes', schema: whole(1_024, 64 * 1024 * 1024), fallback: 1024 * 1024 },
+  CACHE_TTL_SECONDS: { key: 'cacheTtlSeconds', schema: whole(0, 86_400) },
+  STALE_MAX_AGE_SECONDS: { key: 'staleMaxAgeSeconds', schema: whole(0, 7 * 86_400), fallback: 3_600 },
+};
 
-type NumberName = keyof typeof UPSTREAM_NUMBERS;
-type NumberKey = (typeof UPSTREAM_NUMBERS)[NumberName]['key'];
+/** One setting from `variable`, or its default; a problem names the variable, never the value. */
+function read<T>(env: Record<string, string>, variable: string, schema: z.ZodType<T>, problems: string[]): T | undefined {
+  const parsed = schema.safeParse(env[variable]);
+  if (parsed.success) return parsed.data;
+  problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return undefined;
+}
+
+/** One provider's settings: its base URL and zone, the numeric upstream settings, and its own settings. */
+function providerSettings(env: Record<string, string>, module: ProviderModule, problems: string[]): ProviderSettings {
+  const { id, defaults } = module;
+  const settings: Record<string, unknown> = {
+    baseUrl: read(env, `${id}_BASE_URL`, baseUrl(defaults.baseUrl), problems),
+    timeZone: read(env, `${id}_TIME_ZONE`, timeZone(defaults.timeZone), problems),
+  };
+  for (const [name, { key, schema, fallback }] of Object.entries(UPSTREAM_NUMBERS)) {
+    const specific = `${id}_${name}`;
+    const variable = env[specific] !== undefined ? specific : `UPSTREAM_${name}`;
+    settings[key] = read(env, variable, schema.default(defaults[key] ?? fallback ?? 0), problems);
+  }
+  for (const [name, schema] of Object.entries(module.settings as Record<string, z.ZodType>)) {
+    settings[name] = read(env, settingVariable(id, name), schema, problems);
+  }
+  return Object.freeze(settings) as unknown as ProviderSettings;
+}
+
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -212,36 +202,8 @@ const envSchema = z.object({
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000, 5_000),
-  DIGIDONAR_BASE_URL: baseUrl('https://cloud.digidonar.in'),
-  DIGIDONAR_TIME_ZONE: timeZone('Asia/Kolkata'),
-  SIMPSY_BASE_URL: baseUrl('http://voice.simpsy.com/api/v1'),
-  SIMPSY_TIME_ZONE: timeZone('UTC'),
-  SIMPSY_INVOICE_LINK_PREFIXES: invoiceLinkPrefixes(DEFAULT_SIMPSY_INVOICE_LINK_PREFIXES),
 });
 
-type ProviderName = 'DIGIDONAR' | 'SIMPSY';
-
-function upstreamNumbers(
-  env: Record<string, string>,
-  provider: ProviderName,
-  problems: string[],
-): Record<NumberKey, number> {
-  const result = {} as Record<NumberKey, number>;
-  for (const [name, setting] of Object.entries(UPSTREAM_NUMBERS) as Array<
-    [NumberName, (typeof UPSTREAM_NUMBERS)[NumberName]]
-  >) {
-    const { key } = setting;
-    // A setting is one schema, or one per provider where the providers' defaults differ.
-    const schema: z.ZodType<number> = 'safeParse' in setting.schema ? setting.schema : setting.schema[provider];
-    const specific = `${provider}_${name}`;
-    const shared = `UPSTREAM_${name}`;
-    const variable = env[specific] !== undefined ? specific : shared;
-    const parsed = schema.safeParse(env[variable]);
-    if (parsed.success) result[key] = parsed.data;
-    else problems.push(`${variable}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  }
-  return result;
-}
 
 // Billing insights: `COIN_LOW_THRESHOLD_PERCENT` sets the LOW threshold of every coin kind and
 // `COIN_LOW_THRESHOLD_PERCENT_<KIND>` overrides one (e.g. `_SMS`); `VALIDITY_EXPIRING_SOON_DAYS`
@@ -320,8 +282,15 @@ function clusterNodes(value: string | undefined, problems: string[]): readonly s
   return Object.freeze(entries);
 }
 
-/** Reads and validates the process environment; throws ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the process environment for these providers (the installed ones by
+ * default); throws ConfigError naming every bad variable.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  providers: readonly ProviderModule[] = INSTALLED_PROVIDERS,
+): AppConfig {
+  checkProviderModules(providers);
   // Empty strings mean "unset" so that `FOO= npm start` falls back to the default.
   const present = Object.fromEntries(
     Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
@@ -331,8 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  const digidonarNumbers = upstreamNumbers(present, 'DIGIDONAR', problems);
-  const simpsyNumbers = upstreamNumbers(present, 'SIMPSY', problems);
+  const upstreams = Object.fromEntries(providers.map((module) => [module.id, providerSettings(present, module, problems)]));
   const insights = insightSettings(present, problems);
   const redisClusterNodes = clusterNodes(parsed.data?.REDIS_CLUSTER_NODES, problems);
   if (present.REDIS_URL !== undefined && present.REDIS_CLUSTER_NODES !== undefined) {
@@ -358,7 +326,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     accountsFile: e.ACCOUNTS_FILE ?? null,
     maxAccountsPerQuery: e.MAX_ACCOUNTS_PER_QUERY,
-    simpsyInvoiceLinkPrefixes: Object.freeze(e.SIMPSY_INVOICE_LINK_PREFIXES),
     cacheMaxEntries: e.CACHE_MAX_ENTRIES,
     redisUrl: e.REDIS_URL ?? null,
     redisClusterNodes,
@@ -369,7 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
     ...insights,
-    digidonar: Object.freeze({ baseUrl: e.DIGIDONAR_BASE_URL, timeZone: e.DIGIDONAR_TIME_ZONE, ...digidonarNumbers }),
-    simpsy: Object.freeze({ baseUrl: e.SIMPSY_BASE_URL, timeZone: e.SIMPSY_TIME_ZONE, ...simpsyNumbers }),
+    providers: Object.freeze([...providers]),
+    upstreams: Object.freeze(upstreams),
   });
 }

@@ -1,4 +1,5 @@
 import type { Provider } from './provider';
+import type { AddonKind, ChargeKind, CoinKind, StorageUnit } from './vocabulary';
 
 // The provider-neutral billing model. Every value that could fail to normalize keeps
 // the provider's raw string beside the normalized one, so nothing the provider sent is lost.
@@ -46,10 +47,6 @@ export interface Did extends PhoneNumber {
   readonly monthlyPrice: Money | null;
 }
 
-export const COIN_KINDS = ['SMS', 'OBD', 'VOIP', 'CLICK_TO_CALL', 'CALL'] as const;
-/** The kinds of prepaid coins Digidonar sells. */
-export type CoinKind = (typeof COIN_KINDS)[number];
-
 /** Purchased, available and used coins of one kind. */
 export interface CoinBalance {
   readonly kind: CoinKind;
@@ -58,8 +55,6 @@ export interface CoinBalance {
   /** purchased - available; null when either is unknown. */
   readonly used: number | null;
 }
-
-export type StorageUnit = 'MB' | 'GB' | 'TB';
 
 /** A storage size such as "3GB". */
 export interface StorageSize {
@@ -80,9 +75,6 @@ export interface Plan {
   readonly includedCrm: number | null;
 }
 
-export const ADDON_KINDS = ['AGENTS', 'STORAGE', 'CRM'] as const;
-export type AddonKind = (typeof ADDON_KINDS)[number];
-
 /** A priced add-on on top of the plan (DIDs are listed apart, as Did values). */
 export interface Addon {
   readonly kind: AddonKind;
@@ -100,9 +92,6 @@ export interface PaymentMethod {
   readonly maskedCardNumber: string | null;
   readonly last4: string | null;
 }
-
-export const CHARGE_KINDS = ['PLAN', 'ADDON', 'DID'] as const;
-export type ChargeKind = (typeof CHARGE_KINDS)[number];
 
 /** One line of a monthly bill. */
 export interface ChargeLineItem {

@@ -1,22 +1,9 @@
 import type { AccountView, Money } from './account';
 import { coinUsage } from './coin-usage';
-import type { CoinKind } from './account';
 import { sumMoney } from './money';
 import { reconciliationStatus } from './reconciliation';
 import { validityInsight } from './validity-status';
-
-export const ATTENTION_REASONS = [
-  'UNAVAILABLE',
-  'PAYMENT_FAILED',
-  'EXPIRED',
-  'BALANCE_EXHAUSTED',
-  'RECONCILIATION_MISMATCH',
-  'EXPIRING_SOON',
-  'BALANCE_LOW',
-  'STALE_DATA',
-] as const;
-/** Why an account needs someone to look at it, most urgent first. */
-export type AttentionReason = (typeof ATTENTION_REASONS)[number];
+import { ATTENTION_REASONS, type AttentionReason, type CoinKind } from './vocabulary';
 
 /** The thresholds the reasons are judged by. */
 export interface AttentionThresholds {

@@ -1,10 +1,7 @@
 import Big from 'big.js';
 
 import type { CoinBalance } from './account';
-
-export const COIN_STATUSES = ['OK', 'LOW', 'EXHAUSTED', 'UNKNOWN'] as const;
-/** How a coin balance stands: enough, running low, used up, or not computable. */
-export type CoinStatus = (typeof COIN_STATUSES)[number];
+import type { CoinStatus } from './vocabulary';
 
 /** The default "low" threshold, in percent of the purchased coins still available. */
 export const DEFAULT_COIN_LOW_THRESHOLD_PERCENT = 10;

@@ -1,4 +1,5 @@
-import type { CoinBalance, CoinKind } from './account';
+import type { CoinBalance } from './account';
+import type { CoinKind } from './vocabulary';
 
 const INTEGER = /^-?\d+$/;
 

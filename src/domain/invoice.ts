@@ -1,9 +1,6 @@
 import type { Freshness, Money, ProviderDate } from './account';
 import type { Provider } from './provider';
-
-export const INVOICE_STATUSES = ['PAID', 'UNPAID', 'OVERDUE', 'CANCELLED', 'UNKNOWN'] as const;
-/** Where an invoice stands, whatever words the provider uses for it. */
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+import type { InvoiceStatus } from './vocabulary';
 
 /** One invoice, provider-neutral; every value that could fail to normalize keeps what was sent. */
 export interface Invoice {

@@ -1,8 +1,13 @@
-/** The upstream providers this subgraph bills from. Adding one means adding a value here and a folder under providers/. */
-export const PROVIDERS = ['DIGIDONAR', 'SIMPSY'] as const;
+/**
+ * A provider's id, such as 'DIGIDONAR'. Which providers exist is not the domain's business: the
+ * installed list (providers/installed.ts) names them, and the composition root hands that list to
+ * whatever must know it. An id is SCREAMING_SNAKE, so it is a GraphQL enum value and the prefix of
+ * the provider's environment variables as it stands.
+ */
+export type Provider = string;
 
-/** One of the supported upstream providers. */
-export type Provider = (typeof PROVIDERS)[number];
+/** What a provider id looks like: SCREAMING_SNAKE, starting with a letter. */
+export const PROVIDER_ID = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 
 /** The federation key of an account: which provider, and that provider's own account id. */
 export interface AccountKey {
@@ -15,7 +20,13 @@ export function accountKeyString(key: AccountKey): string {
   return `${key.provider}:${key.accountId}`;
 }
 
-/** Whether a value names a supported provider. */
-export function isProvider(value: unknown): value is Provider {
-  return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
+/** Whether a value is one of these provider ids. */
+export function isProvider(value: unknown, providers: readonly Provider[]): value is Provider {
+  return typeof value === 'string' && providers.includes(value);
+}
+
+/** Words joined as people write a list: "A", "A or B", "A, B or C" (with "and" when asked). */
+export function wordList(words: readonly string[], conjunction: 'and' | 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }

@@ -1,8 +1,5 @@
 import type { MonthlyCharges } from './account';
-
-export const RECONCILIATION_STATUSES = ['MATCHES', 'MISMATCH', 'UNCHECKABLE'] as const;
-/** Whether a monthly bill's line items add up to the provider's stated total. */
-export type ReconciliationStatus = (typeof RECONCILIATION_STATUSES)[number];
+import type { ReconciliationStatus } from './vocabulary';
 
 /**
  * The status of a bill's check: MATCHES when the totals agree exactly (decimal arithmetic,

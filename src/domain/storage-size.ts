@@ -1,6 +1,7 @@
 import Big from 'big.js';
 
-import type { StorageSize, StorageUnit } from './account';
+import type { StorageSize } from './account';
+import type { StorageUnit } from './vocabulary';
 import { canonicalDecimal } from './money';
 
 /** Decimal units, as storage is sold: 1 TB = 1000 GB, 1 GB = 1000 MB (not 1024). */

@@ -1,10 +1,7 @@
 import { DateTime } from 'luxon';
 
 import type { ProviderTimestamp } from './account';
-
-export const VALIDITY_STATUSES = ['ACTIVE', 'EXPIRING_SOON', 'EXPIRED', 'UNKNOWN'] as const;
-/** Where a service term stands relative to a moment. */
-export type ValidityStatus = (typeof VALIDITY_STATUSES)[number];
+import type { ValidityStatus } from './vocabulary';
 
 /** The default window, in calendar days, within which an expiry counts as soon. */
 export const DEFAULT_VALIDITY_EXPIRING_SOON_DAYS = 14;

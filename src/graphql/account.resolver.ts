@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Directive, ID, Query, Resolver } from 'type-graphql';
 import type { AccountView } from '../domain/account';
 import { ErrorCode } from '../domain/billing-error';
+import type { Provider } from '../domain/provider';
 import { loadReadable } from './readable-account';
 import type { GraphQLContext } from './context';
 import { ACCOUNTS_ASSUMED_SIZE } from './federation-directives';
@@ -21,7 +22,7 @@ export class AccountResolver {
       'One account by provider and id. Null, with an error saying why, when the account is unknown or its provider fails.',
   })
   account(
-    @Arg('provider', () => ProviderEnum, { description: 'The provider that bills the account.' }) provider: ProviderEnum,
+    @Arg('provider', () => ProviderEnum, { description: 'The provider that bills the account.' }) provider: Provider,
     @Arg('accountId', () => ID, { description: 'The account id within that provider.' }) accountId: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AccountView> {

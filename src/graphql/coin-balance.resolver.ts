@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
 import type { CoinBalance } from '../domain/account';
 import { coinUsage } from '../domain/coin-usage';
+import type { CoinStatus } from '../domain/vocabulary';
 import type { GraphQLContext } from './context';
 import { oncePerObject } from './field-memo';
 import { CoinBalanceType } from './types/coin-balance.type';
@@ -31,7 +32,7 @@ export class CoinBalanceResolver {
   @FieldResolver(() => CoinStatusEnum, {
     description: 'EXHAUSTED when none are available, LOW at or below the threshold of this coin kind (default 10% of purchased), else OK; UNKNOWN when it cannot be computed.',
   })
-  status(@Root() balance: CoinBalance, @Ctx() ctx: GraphQLContext): CoinStatusEnum {
-    return usageOf(balance, ctx.insights.coinLowThresholdPercent[balance.kind]).status as CoinStatusEnum;
+  status(@Root() balance: CoinBalance, @Ctx() ctx: GraphQLContext): CoinStatus {
+    return usageOf(balance, ctx.insights.coinLowThresholdPercent[balance.kind]).status;
   }
 }

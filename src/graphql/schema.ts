@@ -1,11 +1,11 @@
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLError, isObjectType, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, isObjectType, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '../domain/billing-error';
 import { buildSchema, createResolversMap } from 'type-graphql';
 import { authChecker } from './access';
 import { BillingOverviewResolver } from './billing-overview.resolver';
-import { resolveAccountReference } from './account.reference';
+import { accountReferenceResolver } from './account.reference';
 import { AccountResolver } from './account.resolver';
 import { CoinBalanceResolver } from './coin-balance.resolver';
 import { AccountInvoicesResolver } from './account-invoices.resolver';
@@ -13,6 +13,8 @@ import { MonthlyChargesResolver } from './monthly-charges.resolver';
 import { ValidityResolver } from './validity.resolver';
 import type { GraphQLContext } from './context';
 import { AccountType } from './types/account.type';
+import type { ProviderModule } from '../providers/provider-module';
+import { INSTALLED_PROVIDERS } from '../providers/installed';
 
 /** The Federation 2 version this subgraph declares, and the directives it imports. */
 const link = (imports: readonly string[]) =>
@@ -28,15 +30,37 @@ function withoutAuthDirectives(document: DocumentNode): DocumentNode {
   });
 }
 
+/** The providers as the GraphQL Provider enum shows them: each module's id and description. */
+type EnumProvider = Pick<ProviderModule, 'id' | 'description'>;
+
+/** Gives the Provider enum of printed SDL one value per provider, in list order, described by its module. */
+function withProviderValues(document: DocumentNode, providers: readonly EnumProvider[]): DocumentNode {
+  return visit(document, {
+    EnumTypeDefinition: (node) =>
+      node.name.value !== 'Provider'
+        ? undefined
+        : {
+            ...node,
+            values: providers.map((provider) => ({
+              kind: Kind.ENUM_VALUE_DEFINITION,
+              name: { kind: Kind.NAME, value: provider.id },
+              description: { kind: Kind.STRING, value: provider.description, block: true },
+            })),
+          },
+  });
+}
+
 /**
- * Builds the executable Federation 2 subgraph schema from the TypeGraphQL classes.
+ * Builds the executable Federation 2 subgraph schema from the TypeGraphQL classes, for these
+ * providers (the installed ones by default): they are the values of the Provider enum.
  * TypeGraphQL builds a plain schema; printing it with directives keeps `@key`, which the
  * plain printer drops; @apollo/subgraph then adds `_service` and `_entities`.
  */
 export async function buildBillingSchema(
-  options: { maxRepresentations?: number; authDirectives?: boolean } = {},
+  options: { maxRepresentations?: number; authDirectives?: boolean; providers?: readonly EnumProvider[] } = {},
 ): Promise<GraphQLSchema> {
   const authDirectives = options.authDirectives ?? true;
+  const providers = options.providers ?? INSTALLED_PROVIDERS;
   const typeGraphQLSchema = await buildSchema({
     resolvers: [
       AccountResolver,
@@ -53,13 +77,16 @@ export async function buildBillingSchema(
   // @cost/@listSize (demand control) and @tag (contracts): see federation-directives.ts.
   const base = ['@key', '@cost', '@listSize', '@tag'];
   const imports = authDirectives ? [...base, '@authenticated', '@requiresScopes'] : base;
-  const printed = parse(`${link(imports)}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
+  const printed = withProviderValues(parse(`${link(imports)}\n\n${printSchemaWithDirectives(typeGraphQLSchema)}`), providers);
   const typeDefs = authDirectives ? printed : withoutAuthDirectives(printed);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<GraphQLContext>;
   const accountResolvers = resolvers.Account as Record<string, unknown>;
+  // Every Provider value is its own name, as a missing entry makes it.
+  delete resolvers.Provider;
+  const resolveReference = accountReferenceResolver(providers.map((provider) => provider.id));
   resolvers.Account = {
     ...accountResolvers,
-    __resolveReference: (reference: unknown, ctx: GraphQLContext) => resolveAccountReference(reference, ctx),
+    __resolveReference: (reference: unknown, ctx: GraphQLContext) => resolveReference(reference, ctx),
   } as GraphQLResolverMap<GraphQLContext>[string];
   const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
   guardEntities(schema, options.maxRepresentations ?? 500);

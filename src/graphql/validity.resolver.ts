@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Validity } from '../domain/account';
 import { validityInsight } from '../domain/validity-status';
+import type { ValidityStatus } from '../domain/vocabulary';
 import type { GraphQLContext } from './context';
 import { oncePerObject } from './field-memo';
 import { ValidityStatusEnum } from './types/enums';
@@ -27,7 +28,7 @@ export class ValidityResolver {
     description:
       'EXPIRED when the expiry is at or before the time of the request, EXPIRING_SOON within the configured window (default 14 days), else ACTIVE; UNKNOWN without a readable expiry.',
   })
-  status(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): ValidityStatusEnum {
-    return insightOf(validity, ctx.now, ctx.insights.validityExpiringSoonDays).status as ValidityStatusEnum;
+  status(@Root() validity: Validity, @Ctx() ctx: GraphQLContext): ValidityStatus {
+    return insightOf(validity, ctx.now, ctx.insights.validityExpiringSoonDays).status;
   }
 }

@@ -19,7 +19,6 @@ import type { AccountResource } from '../domain/account-resource';
 import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { InvoiceList } from '../domain/invoice';
 import type { ProviderClient } from './provider-client';
-import { providerDisplayName } from './upstream-http';
 import type { UpstreamObserver } from './upstream-observer';
 
 /** How hard to try one provider, and how much of it to use at once. */
@@ -95,7 +94,7 @@ export function withResilience(
   random: () => number = Math.random,
   observer: UpstreamObserver = {},
 ): ResilientProvider {
-  const name = providerDisplayName(inner.provider);
+  const name = inner.displayName;
   // abortOnReturn off: aborting a finished call's signal builds a DOMException and fires listeners
   // nobody needs (the request is done) on every call; a profile showed it as a measurable share.
   const deadline = timeout(settings.deadlineMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
@@ -224,6 +223,7 @@ export function withResilience(
 
   return {
     provider: inner.provider,
+    displayName: inner.displayName,
     fetchSnapshot: (account, signal) => execute(snapshot, account, signal),
     // Only a provider with invoices gets the capability, so callers can tell it is missing.
     ...(invoices ? { fetchInvoices: (account: AccountEntry, signal?: AbortSignal) => execute(invoices, account, signal) } : {}),

@@ -1,10 +1,10 @@
 import { Pool, type Dispatcher } from 'undici';
 import { BillingError, ErrorCode, type BillingErrorOptions } from '../domain/billing-error';
 import type { Provider } from '../domain/provider';
+import type { ProviderIdentity } from './provider-client';
 
 /** How to reach one provider and how long to wait for it. */
-export interface UpstreamHttpOptions {
-  readonly provider: Provider;
+export interface UpstreamHttpOptions extends ProviderIdentity {
   /** Base URL, possibly with a path prefix; never with credentials or a query string. */
   readonly baseUrl: string;
   readonly connectTimeoutMs: number;
@@ -38,13 +38,6 @@ export interface UpstreamResponse {
   readonly notJson: string;
 }
 
-const DISPLAY_NAMES: Record<Provider, string> = { DIGIDONAR: 'Digidonar', SIMPSY: 'Simpsy' };
-
-/** The provider's name as people write it, for error messages. */
-export function providerDisplayName(provider: Provider): string {
-  return DISPLAY_NAMES[provider];
-}
-
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const BAD_RESPONSE_CODES = new Set(['UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_HEADERS_OVERFLOW']);
 /** Media types a billing body may come as: JSON, or text that PHP back ends label loosely. No type at all is taken too. */
@@ -66,6 +59,7 @@ export function parseRetryAfter(header: string | string[] | undefined, now = Dat
  */
 export class UpstreamHttp {
   readonly provider: Provider;
+  readonly displayName: string;
   readonly #dispatcher: Dispatcher;
   readonly #basePath: string;
   readonly #options: UpstreamHttpOptions;
@@ -73,6 +67,7 @@ export class UpstreamHttp {
   constructor(options: UpstreamHttpOptions, dispatcher?: Dispatcher) {
     const url = new URL(options.baseUrl);
     this.provider = options.provider;
+    this.displayName = options.displayName;
     this.#options = options;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#dispatcher =
@@ -149,7 +144,7 @@ export class UpstreamHttp {
       accountId,
       ...(upstreamStatus === undefined ? {} : { upstreamStatus: String(upstreamStatus) }),
     };
-    return new BillingError(code, `${providerDisplayName(this.provider)} ${message}`, details, options);
+    return new BillingError(code, `${this.displayName} ${message}`, details, options);
   }
 
   /** Maps a non-success HTTP status to the error a client sees; 5xx and 429 may be retried. */

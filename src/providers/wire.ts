@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { BillingError, ErrorCode } from '../domain/billing-error';
-import type { Provider } from '../domain/provider';
 import { splitNumberList } from '../domain/number-list';
-import { providerDisplayName } from './upstream-http';
+import type { ProviderIdentity } from './provider-client';
 
 // Every upstream field has a length no real value comes near; a longer one is refused with the
 // whole body (UPSTREAM_BAD_RESPONSE for that account) before any parser reads it. The parsers are
@@ -94,13 +93,13 @@ export function describeIssues(error: z.ZodError, prefix: readonly string[] = []
  * mapper throw all the same, the account fails as UPSTREAM_BAD_RESPONSE (the cause kept for the
  * operator) rather than as an internal error.
  */
-export function mapBody<T>(provider: Provider, accountId: string, map: () => T): T {
+export function mapBody<T>({ provider, displayName }: ProviderIdentity, accountId: string, map: () => T): T {
   try {
     return map();
   } catch (cause) {
     throw new BillingError(
       ErrorCode.UPSTREAM_BAD_RESPONSE,
-      `${providerDisplayName(provider)} sent a body that could not be normalized`,
+      `${displayName} sent a body that could not be normalized`,
       { provider, accountId },
       { cause },
     );

@@ -35,6 +35,7 @@ export async function createApolloServer({ config, http, logger, metrics }: Apol
     schema: await buildBillingSchema({
       maxRepresentations: security.limits.maxRepresentations,
       authDirectives: security.federationAuthDirectives,
+      providers: config.providers,
     }),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise the signal.

@@ -44,7 +44,10 @@ export async function createApp({ config, accounts, logger }: AppOptions): Promi
   const registry = createAccountRegistry(config, accounts);
   // The bulkhead gauges read the providers at scrape time; the providers report to the metrics.
   const providers: ResilientProvider[] = [];
-  const metrics = new Metrics({ bulkheads: () => providers.map((p) => ({ provider: p.provider, ...p.load() })) });
+  const metrics = new Metrics({
+    providers: config.providers.map((module) => module.id),
+    bulkheads: () => providers.map((p) => ({ provider: p.provider, ...p.load() })),
+  });
   const wired = wireProviders(config, metrics, logger);
   providers.push(...wired.clients);
   const cache = createSnapshotCache(config, logger);

@@ -86,7 +86,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(options: { bulkheads: () => Array<{ provider: Provider; inFlight: number; queued: number }> }) {
+  constructor(options: {
+    /** The providers whose breaker gauge starts at 0 (closed), so dashboards see them before any call. */
+    providers: readonly Provider[];
+    bulkheads: () => Array<{ provider: Provider; inFlight: number; queued: number }>;
+  }) {
     collectDefaultMetrics({ register: this.registry });
     const { bulkheads } = options;
     new Gauge({
@@ -107,7 +111,7 @@ export class Metrics {
         for (const b of bulkheads()) this.set({ provider: b.provider }, b.queued);
       },
     });
-    for (const provider of ['DIGIDONAR', 'SIMPSY'] as const) this.#breaker.set({ provider }, 0);
+    for (const provider of options.providers) this.#breaker.set({ provider }, 0);
   }
 
   /** The observer the resilience layer reports to. */

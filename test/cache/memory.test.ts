@@ -2,11 +2,12 @@ import { request } from 'undici';
 import { print } from 'graphql';
 import { AccountsFreshnessDocument } from '../generated/operations';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
 } from '../support/fault-upstream';
@@ -19,8 +20,8 @@ const ALL = [...DIGI, ...SIMPSY];
 const keysOf = (accounts: readonly FaultAccount[]) =>
   accounts.map((a) => ({ provider: a.provider, accountId: a.accountId }));
 
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 const open: FaultSubgraph[] = [];
 const logs: string[] = [];
 
@@ -37,7 +38,7 @@ async function subgraph(env: Record<string, string>): Promise<FaultSubgraph> {
   return started;
 }
 
-const calls = () => digidonar.totalAttempts() + simpsy.totalAttempts();
+const calls = () => digidonar.requestCount() + simpsy.requestCount();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Posts the freshness query over HTTP and returns the body and the Cache-Control header. */
@@ -55,8 +56,8 @@ async function freshness(app: FaultSubgraph, accounts: readonly FaultAccount[]) 
 }
 
 beforeAll(async () => {
-  digidonar = await FaultUpstream.start('DIGIDONAR', ALL);
-  simpsy = await FaultUpstream.start('SIMPSY', ALL);
+  digidonar = await startFaultUpstream('DIGIDONAR', ALL);
+  simpsy = await startFaultUpstream('SIMPSY', ALL);
 });
 
 afterEach(async () => {

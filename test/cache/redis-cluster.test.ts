@@ -4,13 +4,14 @@ import { request } from 'undici';
 import { AccountDocument, AccountsDocument, type AccountQuery } from '../generated/operations';
 import { CANARY_KEY, CANARY_SECRET } from '../support/canary';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
   type TimedResponse,
@@ -67,11 +68,11 @@ class LogSink {
   }
 }
 
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 const closers: Array<() => Promise<void>> = [];
 
-function fake(account: FaultAccount): FaultUpstream {
+function fake(account: FaultAccount): FakeUpstream {
   return account.provider === 'DIGIDONAR' ? digidonar : simpsy;
 }
 
@@ -189,7 +190,7 @@ async function startCluster(options: Parameters<typeof startRedisCluster>[0]): P
 }
 
 beforeAll(async () => {
-  [digidonar, simpsy] = await Promise.all([FaultUpstream.start('DIGIDONAR', ACCOUNTS), FaultUpstream.start('SIMPSY', ACCOUNTS)]);
+  [digidonar, simpsy] = await Promise.all([startFaultUpstream('DIGIDONAR', ACCOUNTS), startFaultUpstream('SIMPSY', ACCOUNTS)]);
   closers.push(
     () => digidonar.close(),
     () => simpsy.close(),

@@ -3,13 +3,14 @@ import { createClient } from '@redis/client';
 import { request } from 'undici';
 import { AccountInvoicesDocument } from '../generated/operations';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
 } from '../support/fault-upstream';
@@ -23,8 +24,8 @@ const CON = faultAccount('SIMPSY', 'rinv-con');
 const ACCOUNTS = [SEQ, CON];
 
 let redis: RedisServer;
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 let a: FaultSubgraph;
 let b: FaultSubgraph;
 const logs: string[] = [];
@@ -75,7 +76,7 @@ async function dump(): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  [digidonar, simpsy] = await Promise.all([FaultUpstream.start('DIGIDONAR', ACCOUNTS), FaultUpstream.start('SIMPSY', ACCOUNTS)]);
+  [digidonar, simpsy] = await Promise.all([startFaultUpstream('DIGIDONAR', ACCOUNTS), startFaultUpstream('SIMPSY', ACCOUNTS)]);
   [a, b] = await Promise.all([instance(), instance()]);
 });
 

@@ -6,13 +6,14 @@ import { createClient } from '@redis/client';
 import { AccountDocument, type AccountQuery } from '../generated/operations';
 import { CANARY_KEY, CANARY_SECRET } from '../support/canary';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultAccount,
   type FaultSubgraph,
   type TimedResponse,
@@ -104,14 +105,14 @@ class LogSink {
   }
 }
 
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 const closers: Array<() => Promise<void>> = [];
 
 /** A subgraph instance of its own (createApp), over the shared fakes unless others are given. */
 async function instance(
   env: Record<string, string>,
-  options: { logs?: LogSink; accounts?: FaultAccount[]; fakes?: [FaultUpstream, FaultUpstream] } = {},
+  options: { logs?: LogSink; accounts?: FaultAccount[]; fakes?: [FakeUpstream, FakeUpstream] } = {},
 ): Promise<FaultSubgraph> {
   const [d, s] = options.fakes ?? [digidonar, simpsy];
   const subgraph = await startFaultSubgraph({
@@ -143,7 +144,7 @@ function expectServed(response: TimedResponse<AccountQuery>, account: FaultAccou
   return served?.fetchedAt ?? '';
 }
 
-function fake(account: FaultAccount): FaultUpstream {
+function fake(account: FaultAccount): FakeUpstream {
   return account.provider === 'DIGIDONAR' ? digidonar : simpsy;
 }
 
@@ -225,7 +226,7 @@ async function startHoldingProxy(targetPort: number) {
 }
 
 beforeAll(async () => {
-  [digidonar, simpsy] = await Promise.all([FaultUpstream.start('DIGIDONAR', ACCOUNTS), FaultUpstream.start('SIMPSY', ACCOUNTS)]);
+  [digidonar, simpsy] = await Promise.all([startFaultUpstream('DIGIDONAR', ACCOUNTS), startFaultUpstream('SIMPSY', ACCOUNTS)]);
   closers.push(
     () => digidonar.close(),
     () => simpsy.close(),
@@ -243,8 +244,8 @@ describe('two instances sharing one Redis', () => {
   let admin: AdminClient;
   let a: FaultSubgraph;
   let b: FaultSubgraph;
-  let rotatedD: FaultUpstream;
-  let rotatedS: FaultUpstream;
+  let rotatedD: FakeUpstream;
+  let rotatedS: FakeUpstream;
   let rotated: FaultSubgraph;
   let otherKey: FaultSubgraph;
   const logs: LogSink[] = [];
@@ -281,8 +282,8 @@ describe('two instances sharing one Redis', () => {
     closers.push(async () => void (await admin.close()));
 
     [rotatedD, rotatedS] = await Promise.all([
-      FaultUpstream.start('DIGIDONAR', [ROT_D_NEW]),
-      FaultUpstream.start('SIMPSY', [ROT_S_NEW]),
+      startFaultUpstream('DIGIDONAR', [ROT_D_NEW]),
+      startFaultUpstream('SIMPSY', [ROT_S_NEW]),
     ]);
     closers.push(
       () => rotatedD.close(),
@@ -363,7 +364,7 @@ describe('two instances sharing one Redis', () => {
   });
 
   test('a rotated credential (same provider and id) never gets the entry cached under the old one', async () => {
-    const cases: Array<[FaultAccount, FaultAccount, FaultUpstream]> = [
+    const cases: Array<[FaultAccount, FaultAccount, FakeUpstream]> = [
       [ROT_D, ROT_D_NEW, rotatedD], // secret rotated
       [ROT_S, ROT_S_NEW, rotatedS], // key rotated
     ];

@@ -8,10 +8,10 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(4001);
     expect(config.accountsFile).toBeNull();
-    expect(config.digidonar.baseUrl).toBe('https://cloud.digidonar.in');
-    expect(config.digidonar.timeZone).toBe('Asia/Kolkata');
-    expect(config.simpsy.baseUrl).toBe('http://voice.simpsy.com/api/v1');
-    expect(config.digidonar).toMatchObject({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    expect(config.upstreams.DIGIDONAR?.baseUrl).toBe('https://cloud.digidonar.in');
+    expect(config.upstreams.DIGIDONAR?.timeZone).toBe('Asia/Kolkata');
+    expect(config.upstreams.SIMPSY?.baseUrl).toBe('http://voice.simpsy.com/api/v1');
+    expect(config.upstreams.DIGIDONAR).toMatchObject({ connectTimeoutMs: 2000, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.shutdownDrainDelayMs).toBe(5_000);
     expect(Object.isFrozen(config)).toBe(true);
@@ -32,15 +32,15 @@ describe('loadConfig', () => {
       ACCOUNTS_FILE: '',
     });
     expect(config.port).toBe(5005);
-    expect(config.simpsy.baseUrl).toBe('https://voice.example.test/api/v1');
-    expect(config.digidonar.timeZone).toBe('UTC');
+    expect(config.upstreams.SIMPSY?.baseUrl).toBe('https://voice.example.test/api/v1');
+    expect(config.upstreams.DIGIDONAR?.timeZone).toBe('UTC');
     expect(config.accountsFile).toBeNull();
   });
 
   test('UPSTREAM_<NAME> sets both providers; <PROVIDER>_<NAME> overrides one', () => {
     const config = loadConfig({ UPSTREAM_DEADLINE_MS: '3000', SIMPSY_DEADLINE_MS: '1500', DIGIDONAR_MAX_RETRIES: '0' });
-    expect(config.digidonar).toMatchObject({ deadlineMs: 3000, maxRetries: 0, maxConcurrency: 16, maxQueue: 100 });
-    expect(config.simpsy).toMatchObject({ deadlineMs: 1500, maxRetries: 2, breakerThreshold: 0.5, breakerHalfOpenAfterMs: 5000 });
+    expect(config.upstreams.DIGIDONAR).toMatchObject({ deadlineMs: 3000, maxRetries: 0, maxConcurrency: 16, maxQueue: 100 });
+    expect(config.upstreams.SIMPSY).toMatchObject({ deadlineMs: 1500, maxRetries: 2, breakerThreshold: 0.5, breakerHalfOpenAfterMs: 5000 });
   });
 
   test.each([
@@ -103,12 +103,12 @@ describe('loadConfig', () => {
   });
 
   test("SIMPSY_INVOICE_LINK_PREFIXES: Simpsy's own invoice path by default, a normalized list, or none", () => {
-    expect(loadConfig({}).simpsyInvoiceLinkPrefixes).toEqual(['https://voice.simpsy.com/billing/invoices/']);
-    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'https://A.example/i/, https://b.example/pdf/' }).simpsyInvoiceLinkPrefixes).toEqual([
+    expect(loadConfig({}).upstreams.SIMPSY?.invoiceLinkPrefixes).toEqual(['https://voice.simpsy.com/billing/invoices/']);
+    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'https://A.example/i/, https://b.example/pdf/' }).upstreams.SIMPSY?.invoiceLinkPrefixes).toEqual([
       'https://a.example/i/',
       'https://b.example/pdf/',
     ]);
-    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'none' }).simpsyInvoiceLinkPrefixes).toEqual([]);
+    expect(loadConfig({ SIMPSY_INVOICE_LINK_PREFIXES: 'none' }).upstreams.SIMPSY?.invoiceLinkPrefixes).toEqual([]);
   });
 
   test.each([

@@ -110,7 +110,7 @@ describe('deploy/router/router.yaml', () => {
 
   test("gives billing more time than its own upstream deadline, and the whole request more than that", () => {
     const defaults = loadConfig({});
-    const deadline = Math.max(defaults.digidonar.deadlineMs, defaults.simpsy.deadlineMs);
+    const deadline = Math.max(...Object.values(defaults.upstreams).map((settings) => settings.deadlineMs));
     const billing = durationMs(config.traffic_shaping.subgraphs.billing.timeout as string);
     expect(billing).toBeGreaterThan(deadline);
     expect(durationMs(config.traffic_shaping.router.timeout as string)).toBeGreaterThan(billing);

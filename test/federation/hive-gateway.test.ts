@@ -5,6 +5,7 @@ import { startHiveGateway, type HiveGateway } from '../../scripts/local-stack/hi
 import { loadConfig } from '../../src/config/config';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { sandboxEntries } from '../support/harness';
@@ -100,11 +101,10 @@ const codesByPath = (answer: Answer<unknown>) =>
   Object.fromEntries((answer.body.errors ?? []).map((e) => [(e.path ?? []).join('.'), e.extensions?.code]));
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
   issuer = await startJwtIssuer();
   const config = loadConfig({
-    DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-    SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+    ...sandbox.env,
     LOG_LEVEL: 'silent',
     UPSTREAM_CACHE_TTL_SECONDS: '0',
     ROUTER_SECRET,

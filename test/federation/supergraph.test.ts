@@ -21,6 +21,7 @@ import { loadConfig } from '../../src/config/config';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { Secret } from '../../src/domain/secret';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { startCompanion } from './companion/companion';
@@ -163,10 +164,9 @@ describe('the supergraph through @apollo/gateway', () => {
   const billingRequests: { query?: string; variables?: { representations?: unknown[] } }[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
     const config = loadConfig({
-      DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-      SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+      ...sandbox.env,
       LOG_LEVEL: 'silent',
       // @apollo/gateway refuses supergraphs with Apollo Router's auth directives (for: SECURITY).
       FEDERATION_AUTH_DIRECTIVES: 'false',

@@ -5,6 +5,7 @@ import {
   AccountsDocument,
   AccountTwiceDocument,
   EntitiesDocument,
+  type Provider,
 } from '../generated/operations';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -213,7 +214,7 @@ describe('HTTP surface', () => {
     const secrets = harness.sandbox.accounts.flatMap((a) => [a.key, a.secret]).concat('wrong-secret');
     const responses = await Promise.all([
       harness.query(AccountsDocument, {
-        keys: harness.sandbox.accounts.map((a) => ({ provider: a.provider, accountId: a.accountId })).concat([
+        keys: harness.sandbox.accounts.map((a) => ({ provider: a.provider as Provider, accountId: a.accountId })).concat([
           { provider: 'SIMPSY', accountId: 'stale-keys' },
           { provider: 'DIGIDONAR', accountId: '9999999' },
         ]),

@@ -1,7 +1,7 @@
 import { Secret } from '../../src/domain/secret';
 import { AccountsDocument } from '../generated/operations';
 import { CANARY_KEY, CANARY_SECRET, FORBIDDEN, canaryAccount } from '../support/canary';
-import { closedPort } from '../support/upstream-fake';
+import { closedPort } from '../support/fault-upstream';
 import { startHarness, type Harness } from '../support/harness';
 
 // Every failure path, end to end, with canary credentials: nothing the process writes may carry them.

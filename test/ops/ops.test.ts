@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config/config';
 import { AccountsDocument } from '../generated/operations';
 import { FORBIDDEN, canaryAccount } from '../support/canary';
 import { startHarness, type Harness } from '../support/harness';
-import { closedPort } from '../support/upstream-fake';
+import { closedPort } from '../support/fault-upstream';
 
 // What an operator sees: /metrics, /readyz, and the log lines of requests and upstream attempts.
 

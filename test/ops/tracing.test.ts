@@ -9,7 +9,10 @@ import {
   tracingRequested,
   upstreamSpanAttributes,
 } from '../../src/observability/tracing';
-import { listSandboxAccounts } from '../../src/sandbox/fixtures';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
+
+/** Every demo account the sandbox serves, whatever its provider. */
+const listSandboxAccounts = () => INSTALLED_PROVIDERS.flatMap((module) => module.fake.demoAccounts.map((a) => ({ ...a, provider: module.id })));
 
 // OpenTelemetry tracing: off by default; when on, one trace per request from the /graphql server
 // span down to each upstream call, and never a credential in anything exported.
@@ -167,7 +170,7 @@ const { startHarness } = require('./test/support/harness');
     lavi: account(provider: DIGIDONAR, accountId: "1408847") { accountId profile { companyName } }
   }\`);
   const upstreamCalls = harness.upstreamCalls();
-  const { simpsyBaseUrl, digidonarBaseUrl } = harness.sandbox;
+  const { SIMPSY: simpsyBaseUrl, DIGIDONAR: digidonarBaseUrl } = harness.sandbox.baseUrls;
   await harness.close();
   await handle.forceFlush();
   const spans = exporter.getFinishedSpans().map((s) => ({

@@ -1,11 +1,12 @@
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { BillingError, ErrorCode } from '../../src/domain/billing-error';
-import { createDigidonarProvider } from '../../src/providers/digidonar';
+import { createDigidonarProvider, digidonar } from '../../src/providers/digidonar';
 import { DigidonarClient } from '../../src/providers/digidonar/digidonar.client';
+import documented from '../../src/providers/digidonar/samples/documented.json';
 import type { ProviderClient } from '../../src/providers/provider-client';
 import { NUMBER_LIST_MAX_ITEMS, NUMBER_LIST_TEXT_MAX, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_BASIC, CANARY_KEY, CANARY_SECRET, canaryAccount, failureChecker, leaks } from '../support/canary';
-import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
+import { FakeUpstream, closedPort, faults } from '../support/fault-upstream';
 
 const ACCOUNT_ID = '1408847';
 const ACCOUNT: AccountEntry = canaryAccount('DIGIDONAR', ACCOUNT_ID);
@@ -18,42 +19,20 @@ const HTTP = {
   maxBodyBytes: 16_384,
 };
 
-// The documented sample (docs/upstreams/digidonar-profile-balance.txt), with its doubled opening brace fixed as docs/upstreams/NOTES.md describes.
-const LOGIN = {
-  account_id: '1408847',
-  admin_email: 'nxxxu@Digidonar.io',
-  admin_Fname: null,
-  admin_Lname: null,
-  admin_number: '7289xxxx83',
-  company_name: 'Lavi',
-  call_coins: '10500',
-  sms_coins: '5500',
-  obd_coins: '10500',
-  voip_coins: '1000',
-  clicktocall_coins: '500',
-  company_address: 'Mumbai, India',
-  service_order: 'Yearly',
-  create_at: '2020-08-19 13:24:24',
-  updated_on: '2022-01-08 15:49:52',
-  expired_on: '2023-12-30 00:00:00',
-  avail_call_coins: '10212',
-  avail_sms_coins: '4950',
-  avail_obd_coins: '6443',
-  avail_voip_coins: '1000',
-  avail_clicktocall_coins: '500',
-};
-const MASKED_LIST = '80691xxx5, 00911206xx5, 0120685xxxx, 00911206xxx9';
-const DOCUMENTED_BODY = { login_account: LOGIN, desk_phone: MASKED_LIST, did_no: MASKED_LIST, type: 'success' };
+// The documented sample, with its doubled opening brace fixed as docs/upstreams/NOTES.md describes (the provider folder's sample file).
+const DOCUMENTED_BODY = documented;
+const LOGIN = documented.login_account;
+const MASKED_LIST = documented.desk_phone;
 
 const indian = (raw: string, e164: string | null) => ({ raw, e164, country: 'IN', countryName: null, monthlyPrice: null });
 
 const expectFailure = failureChecker('DIGIDONAR', ACCOUNT_ID, 'Digidonar');
 
-let fake: UpstreamFake;
+let fake: FakeUpstream;
 let provider: ProviderClient;
 
 beforeEach(async () => {
-  fake = await UpstreamFake.start();
+  fake = await FakeUpstream.start(digidonar.fake, { accounts: [] });
   provider = createDigidonarProvider({ ...HTTP, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
 });
 
@@ -73,10 +52,10 @@ describe('the canary check', () => {
 
 describe('Digidonar request', () => {
   it('is POST /api_v2/profile_billing_v2 with Basic base64(key:secret) and no credentials in the URL', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
 
-    expect(fake.requests).toBe(1);
+    expect(fake.requestCount()).toBe(1);
     const request = fake.lastRequest!;
     expect(request.method).toBe('POST');
     expect(request.url).toBe('/api_v2/profile_billing_v2');
@@ -90,7 +69,7 @@ describe('Digidonar request', () => {
   it('keeps a path prefix of the base URL and ignores a trailing slash', async () => {
     const prefixed = createDigidonarProvider({ ...HTTP, baseUrl: `${fake.origin}/gateway/`, timeZone: 'Asia/Kolkata' });
     try {
-      fake.handler = reply(200, DOCUMENTED_BODY);
+      fake.everyone = faults.json(200, DOCUMENTED_BODY);
       await prefixed.fetchSnapshot(ACCOUNT);
       expect(fake.lastRequest!.url).toBe('/gateway/api_v2/profile_billing_v2');
     } finally {
@@ -101,7 +80,7 @@ describe('Digidonar request', () => {
 
 describe('Digidonar success', () => {
   it('maps the documented sample: profile, coins, Kolkata dates as UTC instants, masked numbers', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     const before = Date.now();
     const snapshot = await provider.fetchSnapshot(ACCOUNT);
     const after = Date.now();
@@ -150,7 +129,7 @@ describe('Digidonar success', () => {
   it('reads dates in the configured zone', async () => {
     const utc = createDigidonarProvider({ ...HTTP, baseUrl: fake.origin, timeZone: 'UTC' });
     try {
-      fake.handler = reply(200, DOCUMENTED_BODY);
+      fake.everyone = faults.json(200, DOCUMENTED_BODY);
       const { validity } = await utc.fetchSnapshot(ACCOUNT);
       expect(validity?.createdAt).toEqual({ instant: '2020-08-19T13:24:24.000Z', timeZone: 'UTC', raw: '2020-08-19 13:24:24' });
       expect(validity?.expiresAt?.instant).toBe('2023-12-30T00:00:00.000Z');
@@ -160,7 +139,7 @@ describe('Digidonar success', () => {
   });
 
   it('reads unmasked national, 00-prefixed and short numbers beside login_account as Indian E.164', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       login_account: LOGIN,
       desk_phone: '8069123455, 00911206851235, 01206851234',
       did_no: '00911206851236, 01206851237',
@@ -176,7 +155,7 @@ describe('Digidonar success', () => {
   });
 
   it('reads desk_phone and did_no inside login_account', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       login_account: { ...LOGIN, desk_phone: '01206851234', did_no: '00911206851236, 8069123455' },
       type: 'success',
     });
@@ -186,7 +165,7 @@ describe('Digidonar success', () => {
   });
 
   it('prefers the documented place (beside login_account) when both carry the lists', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       login_account: { ...LOGIN, desk_phone: '01206851299', did_no: '01206851298' },
       desk_phone: '01206851234',
       did_no: '00911206851236',
@@ -198,7 +177,7 @@ describe('Digidonar success', () => {
   });
 
   it('gives empty lists and null profile fields when they are null or missing', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       login_account: { account_id: '1408847', company_name: null, admin_number: null, create_at: null },
       desk_phone: null,
       type: 'success',
@@ -225,7 +204,7 @@ describe('Digidonar success', () => {
   });
 
   it('accepts values sent as JSON numbers, account_id included', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       login_account: {
         ...LOGIN,
         account_id: 1408847,
@@ -247,7 +226,7 @@ describe('Digidonar success', () => {
   it('decodes through DigidonarClient with numbers as strings and missing fields as null', async () => {
     const client = new DigidonarClient({ ...HTTP, baseUrl: fake.origin });
     try {
-      fake.handler = reply(200, { login_account: { account_id: 1408847, call_coins: 10500 }, type: 'success' });
+      fake.everyone = faults.json(200, { login_account: { account_id: 1408847, call_coins: 10500 }, type: 'success' });
       const body = await client.fetchProfile(ACCOUNT);
       expect(body.login_account.account_id).toBe('1408847');
       expect(body.login_account.call_coins).toBe('10500');
@@ -260,7 +239,7 @@ describe('Digidonar success', () => {
   });
 
   it('accepts a UTF-8 byte order mark before the JSON', async () => {
-    fake.handler = reply(200, `\uFEFF${JSON.stringify(DOCUMENTED_BODY)}`, { 'content-type': 'text/html; charset=UTF-8' });
+    fake.everyone = faults.text(200, 'text/html; charset=UTF-8', `\uFEFF${JSON.stringify(DOCUMENTED_BODY)}`);
     const snapshot = await provider.fetchSnapshot(ACCOUNT);
     expect(snapshot.profile?.companyName).toBe('Lavi');
   });
@@ -275,12 +254,12 @@ describe('Digidonar HTTP status', () => {
     [502, ErrorCode.UPSTREAM_UNAVAILABLE, 'Digidonar is unavailable (HTTP 502)'],
     [503, ErrorCode.UPSTREAM_UNAVAILABLE, 'Digidonar is unavailable (HTTP 503)'],
   ])('HTTP %i gives %s', async (status, code, message) => {
-    fake.handler = reply(status, { type: 'error', message: 'nope' });
+    fake.everyone = faults.json(status, { type: 'error', message: 'nope' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: String(status) });
   });
 
   it('HTTP 401 whose body echoes the credentials keeps them out of the error', async () => {
-    fake.handler = (req, res) => {
+    fake.everyone = ({ req, res }) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', message: `bad ${String(req.headers.authorization)} for ${CANARY_KEY}:${CANARY_SECRET}` }));
     };
@@ -291,7 +270,7 @@ describe('Digidonar HTTP status', () => {
   });
 
   it('an HTML error page with HTTP 502 is UNAVAILABLE', async () => {
-    fake.handler = reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    fake.everyone = faults.text(502, 'text/html', '<html><body><h1>502 Bad Gateway</h1></body></html>');
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAVAILABLE,
       message: 'Digidonar is unavailable (HTTP 502)',
@@ -300,7 +279,7 @@ describe('Digidonar HTTP status', () => {
   });
 
   it('HTTP 404 is a bad response', async () => {
-    fake.handler = reply(404, '<html>Not Found</html>', { 'content-type': 'text/html' });
+    fake.everyone = faults.text(404, 'text/html', '<html>Not Found</html>');
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: 'Digidonar answered with an unexpected status (HTTP 404)',
@@ -324,18 +303,18 @@ describe('Digidonar transport failures', () => {
   });
 
   it('a server that never answers is a TIMEOUT within the headers timeout', async () => {
-    fake.handler = () => {};
+    fake.everyone = faults.hang();
     const started = Date.now();
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_TIMEOUT,
       message: 'Digidonar did not answer in time',
     });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(fake.requests).toBe(1);
+    expect(fake.requestCount()).toBe(1);
   });
 
   it('a body that stalls mid-way is a TIMEOUT within the body timeout', async () => {
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
       res.write('{"login_account": {"account_id": "1408847", ');
     };
@@ -348,7 +327,7 @@ describe('Digidonar transport failures', () => {
   });
 
   it('an abort signal cuts the call off as a TIMEOUT', async () => {
-    fake.handler = () => {};
+    fake.everyone = faults.hang();
     const started = Date.now();
     await expectFailure(provider.fetchSnapshot(ACCOUNT, AbortSignal.timeout(50)), {
       code: ErrorCode.UPSTREAM_TIMEOUT,
@@ -361,7 +340,7 @@ describe('Digidonar transport failures', () => {
     ['with a content-length', { 'content-length': '4000' }],
     ['chunked', {}],
   ])('a socket destroyed mid-body (%s) is a typed error', async (_name, headers) => {
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
       res.write('{"login_account": {"account_id": ', () => setTimeout(() => res.socket?.destroy(), 10));
     };
@@ -375,7 +354,7 @@ describe('Digidonar transport failures', () => {
     ['sent chunked', false],
   ])('a body over maxBodyBytes (%s) is a BAD_RESPONSE', async (_name, declared) => {
     const big = JSON.stringify({ ...DOCUMENTED_BODY, padding: 'x'.repeat(40_000) });
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, {
         'content-type': 'application/json',
         ...(declared ? { 'content-length': String(Buffer.byteLength(big)) } : {}),
@@ -404,7 +383,7 @@ describe('Digidonar bodies that are not a profile', () => {
     ['a JSON string', '"success"', 'application/json', undefined],
     ['JSON null', 'null', 'application/json', undefined],
   ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, contentType, message) => {
-    fake.handler = reply(200, body, { 'content-type': contentType });
+    fake.everyone = faults.text(200, contentType, body);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
   });
 
@@ -414,7 +393,7 @@ describe('Digidonar bodies that are not a profile', () => {
     ['coins as objects', { login_account: { ...LOGIN, call_coins: { purchased: '10500' } }, type: 'success' }, 'login_account.call_coins'],
     ['desk_phone as an array', { login_account: LOGIN, desk_phone: ['01206851234'], type: 'success' }, 'desk_phone'],
   ])('%s is a BAD_RESPONSE naming the path', async (_name, body, path) => {
-    fake.handler = reply(200, body);
+    fake.everyone = faults.json(200, body);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: `Digidonar sent a body of unexpected shape at ${path}`,
@@ -422,7 +401,7 @@ describe('Digidonar bodies that are not a profile', () => {
   });
 
   it.each([['error'], ['failed'], ['']])('"type": %j is a BAD_RESPONSE', async (type) => {
-    fake.handler = reply(200, { ...DOCUMENTED_BODY, type });
+    fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, type });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: 'Digidonar answered without "type": "success"',
@@ -434,7 +413,7 @@ describe('Digidonar bodies that are not a profile', () => {
     ['null', { ...LOGIN, account_id: null }],
     ['blank', { ...LOGIN, account_id: '  ' }],
   ])('account_id %s is a BAD_RESPONSE', async (_name, login) => {
-    fake.handler = reply(200, { ...DOCUMENTED_BODY, login_account: login });
+    fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, login_account: login });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: 'Digidonar sent no account_id, so ownership cannot be checked',
@@ -442,7 +421,7 @@ describe('Digidonar bodies that are not a profile', () => {
   });
 
   it.each([['9999999'], [9999999], ['14088470']])('account_id of another account (%j) is an ACCOUNT_MISMATCH', async (otherId) => {
-    fake.handler = reply(200, { ...DOCUMENTED_BODY, login_account: { ...LOGIN, account_id: otherId } });
+    fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, login_account: { ...LOGIN, account_id: otherId } });
     const error = await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_ACCOUNT_MISMATCH,
       message: 'Digidonar returned a different account for these credentials; check the accounts file',
@@ -459,38 +438,38 @@ describe('Digidonar connection pool', () => {
   // undici's Pool marks a connection free again one setImmediate after its response ends, so a
   // call made in the very same tick may open a second connection (up to maxConnections).
   it('reuses one TCP connection for sequential calls, after an error status too', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
     await tick();
     await provider.fetchSnapshot(ACCOUNT);
     expect(fake.connections).toBe(1);
     await tick();
-    fake.handler = reply(401, { type: 'error' });
+    fake.everyone = faults.json(401, { type: 'error' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_UNAUTHORIZED, upstreamStatus: '401' });
     await tick();
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
-    expect(fake.requests).toBe(4);
+    expect(fake.requestCount()).toBe(4);
     expect(fake.connections).toBe(1);
   });
 
   it('never opens more than maxConnections, however calls follow each other', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     for (let i = 0; i < 10; i += 1) await provider.fetchSnapshot(ACCOUNT);
-    expect(fake.requests).toBe(10);
+    expect(fake.requestCount()).toBe(10);
     expect(fake.connections).toBeLessThanOrEqual(HTTP.maxConnections);
   });
 
   it('with maxConnections 1, serves back-to-back and concurrent calls over one connection', async () => {
     const single = createDigidonarProvider({ ...HTTP, maxConnections: 1, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
-      fake.handler = reply(200, DOCUMENTED_BODY);
+      fake.everyone = faults.json(200, DOCUMENTED_BODY);
       await single.fetchSnapshot(ACCOUNT);
       await single.fetchSnapshot(ACCOUNT);
-      fake.handler = (req, res, body) => setTimeout(() => reply(200, DOCUMENTED_BODY)(req, res, body), 20);
+      fake.everyone = (c) => setTimeout(() => faults.json(200, DOCUMENTED_BODY)(c), 20);
       const snapshots = await Promise.all([1, 2, 3].map(() => single.fetchSnapshot(ACCOUNT)));
       expect(snapshots.map((s) => s.accountId)).toEqual(['1408847', '1408847', '1408847']);
-      expect(fake.requests).toBe(5);
+      expect(fake.requestCount()).toBe(5);
       expect(fake.connections).toBe(1);
     } finally {
       await single.close();
@@ -514,7 +493,7 @@ describe('Digidonar values longer than any real one', () => {
   ])('%s is a BAD_RESPONSE naming the path, never the value', async (_name, fields, path) => {
     const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
-      fake.handler = reply(200, { ...DOCUMENTED_BODY, ...fields });
+      fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, ...fields });
       await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
         code: ErrorCode.UPSTREAM_BAD_RESPONSE,
         message: `Digidonar sent a body with a value too long at ${path}`,
@@ -527,7 +506,7 @@ describe('Digidonar values longer than any real one', () => {
   it(`reads a list of ${NUMBER_LIST_MAX_ITEMS} numbers`, async () => {
     const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
-      fake.handler = reply(200, { ...DOCUMENTED_BODY, desk_phone: numbers(NUMBER_LIST_MAX_ITEMS) });
+      fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, desk_phone: numbers(NUMBER_LIST_MAX_ITEMS) });
       expect((await roomy.fetchSnapshot(ACCOUNT)).deskPhones).toHaveLength(NUMBER_LIST_MAX_ITEMS);
     } finally {
       await roomy.close();
@@ -540,7 +519,7 @@ describe('Digidonar values sent as JSON numbers', () => {
     const id = '12345678901234567891';
     const exact = createDigidonarProvider({ ...HTTP, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
-      fake.handler = reply(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, account_id: '@id@' } }).replace('"@id@"', id));
+      fake.everyone = faults.json(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, account_id: '@id@' } }).replace('"@id@"', id));
       expect((await exact.fetchSnapshot(canaryAccount('DIGIDONAR', id))).accountId).toBe(id);
       // One digit off is another account, however close the floats are.
       await failureChecker('DIGIDONAR', '12345678901234567890', 'Digidonar')(exact.fetchSnapshot(canaryAccount('DIGIDONAR', '12345678901234567890')), {
@@ -553,7 +532,7 @@ describe('Digidonar values sent as JSON numbers', () => {
 
   it('a number nested deeper than the stack can revive is a BAD_RESPONSE', async () => {
     const depth = 100_000;
-    fake.handler = reply(200, `{"type":"success","x":${'['.repeat(depth)}1.5${']'.repeat(depth)}}`);
+    fake.everyone = faults.json(200, `{"type":"success","x":${'['.repeat(depth)}1.5${']'.repeat(depth)}}`);
     const roomy = createDigidonarProvider({ ...HTTP, maxBodyBytes: 1024 * 1024, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
     try {
       await expectFailure(roomy.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Digidonar sent JSON nested too deeply' });
@@ -563,7 +542,7 @@ describe('Digidonar values sent as JSON numbers', () => {
   });
 
   it('reads a phone number sent as a number with its digits as sent', async () => {
-    fake.handler = reply(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, admin_number: '@n@' } }).replace('"@n@"', '917289123483'));
+    fake.everyone = faults.json(200, JSON.stringify({ ...DOCUMENTED_BODY, login_account: { ...LOGIN, admin_number: '@n@' } }).replace('"@n@"', '917289123483'));
     expect((await provider.fetchSnapshot(ACCOUNT)).profile?.adminPhone).toEqual({ raw: '917289123483', e164: '+917289123483', country: 'IN' });
   });
 });

@@ -1,11 +1,12 @@
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import type { ProviderClient } from '../../src/providers/provider-client';
-import { createSimpsyProvider } from '../../src/providers/simpsy';
+import { createSimpsyProvider, simpsy } from '../../src/providers/simpsy';
 import { SimpsyClient } from '../../src/providers/simpsy/simpsy.client';
+import documented from '../../src/providers/simpsy/samples/documented.json';
 import { INVOICE_LIST_MAX_ITEMS, NUMBER_LIST_MAX_ITEMS, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_KEY, CANARY_SECRET, FORBIDDEN, canaryAccount, failureChecker, leaks } from '../support/canary';
-import { closedPort, reply, UpstreamFake } from '../support/upstream-fake';
+import { FakeUpstream, closedPort, faults } from '../support/fault-upstream';
 
 const ACCOUNT_ID = 'simpsy-acct-42';
 const ACCOUNT: AccountEntry = canaryAccount('SIMPSY', ACCOUNT_ID);
@@ -18,36 +19,19 @@ const HTTP = {
   maxBodyBytes: 16_384,
 };
 
-// The provider's documented sample (docs/upstreams/simpsy-billing-details.txt).
-const BILLING = {
-  call_route: 'Normal',
-  payment_method: 'Visa',
-  payment_details: '411111******1111',
-  creditlimit: '$139.90',
-  billingcycle: '2018-04-08',
-  plan: { name: 'Small-Medium Enterprise', price: '$24.90', no_of_agents: '5', storage: '3GB', crm: '0' },
-  addon: {
-    agents: { no_of_agents: '10', price_per_agent: '$4.90', total_agent_price: '$49.00' },
-    storage: { no_of_storage: '7GB', price_per_gb: '$8.00', total_storage_price: '$56.00' },
-    crm: { no_of_crm: '1', total_storage_price: '$10.00' },
-    did: [
-      { number: '1234567', country: 'United States', monthly: '$15.90' },
-      { number: '651234567', country: 'Singapore', monthly: '$21.90' },
-    ],
-  },
-  total_monthly: '$177.70',
-};
-const DOCUMENTED_BODY = { status: '200', message: 'Success', result: [BILLING] };
+// The provider's documented sample (the provider folder's sample file).
+const DOCUMENTED_BODY = documented;
+const BILLING = documented.result[0]!;
 
 const usd = (amount: string, raw = `$${amount}`) => ({ amount, currency: 'USD', raw });
 
 const expectFailure = failureChecker('SIMPSY', ACCOUNT_ID, 'Simpsy');
 
-let fake: UpstreamFake;
+let fake: FakeUpstream;
 let provider: ProviderClient;
 
 beforeEach(async () => {
-  fake = await UpstreamFake.start();
+  fake = await FakeUpstream.start(simpsy.fake, { accounts: [] });
   provider = createSimpsyProvider({ ...HTTP, baseUrl: `${fake.origin}/api/v1` });
 });
 
@@ -68,10 +52,10 @@ describe('the canary check', () => {
 
 describe('Simpsy request', () => {
   it('is GET {basePath}/billing/details?key=…&secret=… with both exactly as configured', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
 
-    expect(fake.requests).toBe(1);
+    expect(fake.requestCount()).toBe(1);
     const request = fake.lastRequest!;
     expect(request.method).toBe('GET');
     const url = new URL(request.url, 'http://fake.invalid');
@@ -90,7 +74,7 @@ describe('Simpsy request', () => {
   it('ignores a trailing slash on the base URL', async () => {
     const slashed = createSimpsyProvider({ ...HTTP, baseUrl: `${fake.origin}/api/v1/` });
     try {
-      fake.handler = reply(200, DOCUMENTED_BODY);
+      fake.everyone = faults.json(200, DOCUMENTED_BODY);
       await slashed.fetchSnapshot(ACCOUNT);
       expect(new URL(fake.lastRequest!.url, 'http://fake.invalid').pathname).toBe('/api/v1/billing/details');
     } finally {
@@ -101,7 +85,7 @@ describe('Simpsy request', () => {
 
 describe('Simpsy success', () => {
   it('maps the documented sample: plan, add-ons, DIDs, masked card, charges that add up to $177.70', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     const before = Date.now();
     const snapshot = await provider.fetchSnapshot(ACCOUNT);
     const after = Date.now();
@@ -162,7 +146,7 @@ describe('Simpsy success', () => {
   });
 
   it('gives E.164 for DIDs that are valid in their country, with or without the country code', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       ...DOCUMENTED_BODY,
       result: [
         {
@@ -186,7 +170,7 @@ describe('Simpsy success', () => {
   });
 
   it('accepts status and counts sent as JSON numbers', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       status: 200,
       message: 'Success',
       result: [{ ...BILLING, plan: { ...BILLING.plan, no_of_agents: 5, crm: 0 }, addon: { ...BILLING.addon, crm: { no_of_crm: 1, total_storage_price: '$10.00' } } }],
@@ -199,7 +183,7 @@ describe('Simpsy success', () => {
   });
 
   it('reads a sparse element: no plan, no add-ons, nulls everywhere', async () => {
-    fake.handler = reply(200, { status: '200', message: 'Success', result: [{ total_monthly: '$0.00' }] });
+    fake.everyone = faults.json(200, { status: '200', message: 'Success', result: [{ total_monthly: '$0.00' }] });
     const snapshot = await provider.fetchSnapshot(ACCOUNT);
     expect(snapshot.plan).toBeNull();
     expect(snapshot.addons).toEqual([]);
@@ -219,7 +203,7 @@ describe('Simpsy success', () => {
   it('decodes through SimpsyClient and takes the first element of result', async () => {
     const client = new SimpsyClient({ ...HTTP, baseUrl: `${fake.origin}/api/v1` });
     try {
-      fake.handler = reply(200, { status: ' 200 ', message: 'Success', result: [BILLING, { ...BILLING, call_route: 'Other' }] });
+      fake.everyone = faults.json(200, { status: ' 200 ', message: 'Success', result: [BILLING, { ...BILLING, call_route: 'Other' }] });
       const billing = await client.fetchDetails(ACCOUNT);
       expect(billing.call_route).toBe('Normal');
       expect(billing.payment_details).toBe('411111******1111');
@@ -244,12 +228,12 @@ describe('Simpsy body status', () => {
     ['400', 200, ErrorCode.UPSTREAM_BAD_REQUEST, BAD_REQUEST],
     ['400', 400, ErrorCode.UPSTREAM_BAD_REQUEST, BAD_REQUEST],
   ])('body status %j with HTTP %i gives %s', async (status, httpStatus, code, message) => {
-    fake.handler = reply(httpStatus, { status, message: 'Something went wrong', result: [] });
+    fake.everyone = faults.json(httpStatus, { status, message: 'Something went wrong', result: [] });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: status });
   });
 
   it('a body status sent as a number counts the same', async () => {
-    fake.handler = reply(200, { status: 401, message: 'Invalid API Key & Password' });
+    fake.everyone = faults.json(200, { status: 401, message: 'Invalid API Key & Password' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAUTHORIZED,
       message: UNAUTHORIZED,
@@ -258,7 +242,7 @@ describe('Simpsy body status', () => {
   });
 
   it('an unknown body status "999" is a BAD_RESPONSE', async () => {
-    fake.handler = reply(200, { status: '999', message: 'Weird', result: [BILLING] });
+    fake.everyone = faults.json(200, { status: '999', message: 'Weird', result: [BILLING] });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: 'Simpsy answered with an unknown body status',
@@ -267,7 +251,7 @@ describe('Simpsy body status', () => {
   });
 
   it('a body status that is not a short number is not echoed', async () => {
-    fake.handler = reply(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
+    fake.everyone = faults.json(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: 'Simpsy answered with an unknown body status',
@@ -275,7 +259,7 @@ describe('Simpsy body status', () => {
   });
 
   it('a 401 body that echoes the key and secret keeps them out of the error', async () => {
-    fake.handler = (req, res) => {
+    fake.everyone = ({ req, res }) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: '401', message: `Invalid API Key & Password for ${req.url}`, key: CANARY_KEY, secret: CANARY_SECRET }));
     };
@@ -303,7 +287,7 @@ describe('Simpsy body status', () => {
     ['status missing', { message: 'Success', result: [BILLING] }, 'Simpsy sent a body without a "status"'],
     ['a JSON array', [BILLING], 'Simpsy sent a body without a "status"'],
   ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, message) => {
-    fake.handler = reply(200, body);
+    fake.everyone = faults.json(200, body);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
   });
 });
@@ -312,7 +296,7 @@ describe('Simpsy body status', () => {
 // These fail until simpsyEnvelope stops requiring "message" to be a string (see the report).
 describe('Simpsy envelope with a structured "message"', () => {
   it('reads status "400" beside a message object as BAD_REQUEST', async () => {
-    fake.handler = reply(200, { status: '400', message: { key: ['The key field is required.'] } });
+    fake.everyone = faults.json(200, { status: '400', message: { key: ['The key field is required.'] } });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_REQUEST,
       message: 'Simpsy reported missing or invalid properties',
@@ -321,7 +305,7 @@ describe('Simpsy envelope with a structured "message"', () => {
   });
 
   it('reads a success whose message is an array', async () => {
-    fake.handler = reply(200, { status: '200', message: ['Success'], result: [BILLING] });
+    fake.everyone = faults.json(200, { status: '200', message: ['Success'], result: [BILLING] });
     const snapshot = await provider.fetchSnapshot(ACCOUNT);
     expect(snapshot.monthlyTotal).toEqual(usd('177.70'));
   });
@@ -336,7 +320,7 @@ describe('Simpsy HTTP status', () => {
     [502, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 502)'],
     [503, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 503)'],
   ])('HTTP %i without a body status gives %s', async (status, code, message) => {
-    fake.handler = reply(status, { error: 'nope' });
+    fake.everyone = faults.json(status, { error: 'nope' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: String(status) });
   });
 
@@ -345,12 +329,12 @@ describe('Simpsy HTTP status', () => {
     [500, ErrorCode.UPSTREAM_UNAVAILABLE, 'Simpsy is unavailable (HTTP 500)'],
     [429, ErrorCode.UPSTREAM_RATE_LIMITED, 'Simpsy is rate-limiting requests (HTTP 429)'],
   ])('HTTP %i whose body says status "200" is still %s', async (status, code, message) => {
-    fake.handler = reply(status, DOCUMENTED_BODY);
+    fake.everyone = faults.json(status, DOCUMENTED_BODY);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code, message, upstreamStatus: String(status) });
   });
 
   it('HTTP 503 whose body reports a failed payment is UNAVAILABLE: a transient status wins', async () => {
-    fake.handler = reply(503, { status: '300', message: 'Payment failed' });
+    fake.everyone = faults.json(503, { status: '300', message: 'Payment failed' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAVAILABLE,
       message: 'Simpsy is unavailable (HTTP 503)',
@@ -359,7 +343,7 @@ describe('Simpsy HTTP status', () => {
   });
 
   it('HTTP 401 with a body status "200" is UNAUTHORIZED', async () => {
-    fake.handler = reply(401, DOCUMENTED_BODY);
+    fake.everyone = faults.json(401, DOCUMENTED_BODY);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAUTHORIZED,
       message: 'Simpsy rejected the credentials of this account (HTTP 401)',
@@ -368,7 +352,7 @@ describe('Simpsy HTTP status', () => {
   });
 
   it('an HTML error page with HTTP 502 is UNAVAILABLE', async () => {
-    fake.handler = reply(502, '<html><body><h1>502 Bad Gateway</h1></body></html>', { 'content-type': 'text/html' });
+    fake.everyone = faults.text(502, 'text/html', '<html><body><h1>502 Bad Gateway</h1></body></html>');
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAVAILABLE,
       message: 'Simpsy is unavailable (HTTP 502)',
@@ -377,7 +361,7 @@ describe('Simpsy HTTP status', () => {
   });
 
   it('an HTML page with HTTP 403 is UNAUTHORIZED', async () => {
-    fake.handler = reply(403, '<html><body>Forbidden</body></html>', { 'content-type': 'text/html' });
+    fake.everyone = faults.text(403, 'text/html', '<html><body>Forbidden</body></html>');
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAUTHORIZED,
       upstreamStatus: '403',
@@ -392,7 +376,7 @@ describe('Simpsy bodies that are not JSON', () => {
     ['an empty body', '', 'application/json', 'Simpsy sent an empty body'],
     ['plain text', 'Service temporarily down', 'text/plain', 'Simpsy sent a text/plain body instead of JSON'],
   ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, contentType, message) => {
-    fake.handler = reply(200, body, { 'content-type': contentType });
+    fake.everyone = faults.text(200, contentType, body);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
   });
 });
@@ -412,18 +396,18 @@ describe('Simpsy transport failures', () => {
   });
 
   it('a server that never answers is a TIMEOUT within the headers timeout', async () => {
-    fake.handler = () => {};
+    fake.everyone = faults.hang();
     const started = Date.now();
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_TIMEOUT,
       message: 'Simpsy did not answer in time',
     });
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(fake.requests).toBe(1);
+    expect(fake.requestCount()).toBe(1);
   });
 
   it('a body that stalls mid-way is a TIMEOUT within the body timeout', async () => {
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"status": "200", "message": "Success", "result": [');
     };
@@ -436,7 +420,7 @@ describe('Simpsy transport failures', () => {
   });
 
   it('an aborted signal cuts the call off as a TIMEOUT', async () => {
-    fake.handler = () => {};
+    fake.everyone = faults.hang();
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
     await expectFailure(provider.fetchSnapshot(ACCOUNT, controller.signal), {
@@ -446,7 +430,7 @@ describe('Simpsy transport failures', () => {
   });
 
   it('a socket destroyed mid-body is a typed error', async () => {
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
       res.write('{"status": "200", "result": [', () => setTimeout(() => res.socket?.destroy(), 10));
     };
@@ -456,7 +440,7 @@ describe('Simpsy transport failures', () => {
   });
 
   it('a socket destroyed before any answer is UNAVAILABLE', async () => {
-    fake.handler = (req) => req.socket.destroy();
+    fake.everyone = faults.closeBeforeHeaders();
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_UNAVAILABLE,
       message: 'Simpsy could not be reached',
@@ -468,7 +452,7 @@ describe('Simpsy transport failures', () => {
     ['sent chunked', false],
   ])('a body over maxBodyBytes (%s) is a BAD_RESPONSE', async (_name, declared) => {
     const big = JSON.stringify({ ...DOCUMENTED_BODY, padding: 'x'.repeat(40_000) });
-    fake.handler = (_req, res) => {
+    fake.everyone = ({ res }) => {
       res.writeHead(200, {
         'content-type': 'application/json',
         ...(declared ? { 'content-length': String(Buffer.byteLength(big)) } : {}),
@@ -492,25 +476,25 @@ describe('Simpsy connection pool', () => {
   // undici's Pool marks a connection free again one setImmediate after its response ends, so a
   // call made in the very same tick may open a second connection (up to maxConnections).
   it('reuses one TCP connection for sequential calls, after a body status error too', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
     await tick();
     await provider.fetchSnapshot(ACCOUNT);
     expect(fake.connections).toBe(1);
     await tick();
-    fake.handler = reply(200, { status: '401', message: 'Invalid API Key & Password' });
+    fake.everyone = faults.json(200, { status: '401', message: 'Invalid API Key & Password' });
     await expectFailure(provider.fetchSnapshot(ACCOUNT), { code: ErrorCode.UPSTREAM_UNAUTHORIZED, upstreamStatus: '401' });
     await tick();
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     await provider.fetchSnapshot(ACCOUNT);
-    expect(fake.requests).toBe(4);
+    expect(fake.requestCount()).toBe(4);
     expect(fake.connections).toBe(1);
   });
 
   it('never opens more than maxConnections, however calls follow each other', async () => {
-    fake.handler = reply(200, DOCUMENTED_BODY);
+    fake.everyone = faults.json(200, DOCUMENTED_BODY);
     for (let i = 0; i < 10; i += 1) await provider.fetchSnapshot(ACCOUNT);
-    expect(fake.requests).toBe(10);
+    expect(fake.requestCount()).toBe(10);
     expect(fake.connections).toBeLessThanOrEqual(HTTP.maxConnections);
   });
 });
@@ -531,9 +515,9 @@ const invoices = () => provider.fetchInvoices!(ACCOUNT);
 
 describe('Simpsy invoice request', () => {
   it('is GET {basePath}/billing/invoice?key=…&secret=…, the same credentials as billing details', async () => {
-    fake.handler = reply(200, envelope([INVOICE]));
+    fake.everyone = faults.json(200, envelope([INVOICE]));
     await invoices();
-    expect(fake.requests).toBe(1);
+    expect(fake.requestCount()).toBe(1);
     const request = fake.lastRequest!;
     expect(request.method).toBe('GET');
     const url = new URL(request.url, 'http://fake.invalid');
@@ -549,7 +533,7 @@ describe('Simpsy invoice request', () => {
 
 describe('Simpsy invoice list', () => {
   it('maps the documented fields: exact money with its raw, a calendar date, the status with its raw, the link', async () => {
-    fake.handler = reply(200, envelope([INVOICE]));
+    fake.everyone = faults.json(200, envelope([INVOICE]));
     const before = Date.now();
     const list = await invoices();
     expect(Date.parse(list.fetchedAt)).toBeGreaterThanOrEqual(before);
@@ -571,7 +555,7 @@ describe('Simpsy invoice list', () => {
   });
 
   it('sorts newest first whatever order the provider sends, by date then id', async () => {
-    fake.handler = reply(200, envelope([
+    fake.everyone = faults.json(200, envelope([
       { ...INVOICE, invoice_id: '9', date: '2024-04-15' },
       { ...INVOICE, invoice_id: '10', date: '2024-04-15' },
       { ...INVOICE, invoice_id: '11', date: null },
@@ -585,12 +569,12 @@ describe('Simpsy invoice list', () => {
     ['an empty result', []],
     ['a null result', null],
   ])('reads %s as an account with no invoices', async (_what, result) => {
-    fake.handler = reply(200, envelope(result));
+    fake.everyone = faults.json(200, envelope(result));
     expect((await invoices()).invoices).toEqual([]);
   });
 
   it('takes numbers where strings are documented, and nulls, keeping what was sent', async () => {
-    fake.handler = reply(200, {
+    fake.everyone = faults.json(200, {
       status: 200,
       message: 'Success',
       result: [
@@ -622,7 +606,7 @@ describe('Simpsy invoice list', () => {
   });
 
   it('drops a link that carries the key or the secret, and nothing of them reaches the list', async () => {
-    fake.handler = reply(200, envelope([
+    fake.everyone = faults.json(200, envelope([
       { ...INVOICE, invoice_id: 'a', invoice_url: `https://voice.simpsy.com/invoice?key=${encodeURIComponent(CANARY_KEY)}` },
       { ...INVOICE, invoice_id: 'b', invoice_url: `https://voice.simpsy.com/invoice?${new URLSearchParams({ secret: CANARY_SECRET })}` },
       { ...INVOICE, invoice_id: 'c', invoice_url: 'https://voice.simpsy.com/billing/invoices/c?download=1' },
@@ -645,12 +629,12 @@ describe('Simpsy invoice failures', () => {
     ['400', ErrorCode.UPSTREAM_BAD_REQUEST, 'Simpsy reported missing or invalid properties'],
     ['999', ErrorCode.UPSTREAM_BAD_RESPONSE, 'Simpsy answered with an unknown body status'],
   ])('body status %j gives %s, as for billing details', async (status, code, message) => {
-    fake.handler = reply(200, { status, message: 'Something went wrong', result: [] });
+    fake.everyone = faults.json(200, { status, message: 'Something went wrong', result: [] });
     await expectFailure(invoices(), { code, message, upstreamStatus: status });
   });
 
   it('a body status that is not a short number is not echoed', async () => {
-    fake.handler = reply(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
+    fake.everyone = faults.json(200, { status: `${CANARY_KEY}/${CANARY_SECRET}`, message: 'Weird' });
     await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Simpsy answered with an unknown body status' });
   });
 
@@ -659,7 +643,7 @@ describe('Simpsy invoice failures', () => {
     [429, ErrorCode.UPSTREAM_RATE_LIMITED],
     [403, ErrorCode.UPSTREAM_UNAUTHORIZED],
   ])('HTTP %i gives %s', async (status, code) => {
-    fake.handler = reply(status, { message: 'no' });
+    fake.everyone = faults.json(status, { message: 'no' });
     await expectFailure(invoices(), { code, upstreamStatus: String(status) });
   });
 
@@ -688,12 +672,12 @@ describe('Simpsy invoice failures', () => {
     ],
     ['status missing', { message: 'Success', result: [INVOICE] }, 'Simpsy sent a body without a "status"'],
   ])('HTTP 200 with %s is a BAD_RESPONSE', async (_name, body, message) => {
-    fake.handler = reply(200, body);
+    fake.everyone = faults.json(200, body);
     await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message });
   });
 
   it('an HTML page is a BAD_RESPONSE', async () => {
-    fake.handler = reply(200, '<html><body>Maintenance</body></html>', { 'content-type': 'text/html' });
+    fake.everyone = faults.text(200, 'text/html', '<html><body>Maintenance</body></html>');
     await expectFailure(invoices(), { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'Simpsy sent an HTML page instead of JSON' });
   });
 });
@@ -726,7 +710,7 @@ describe('Simpsy values longer than any real one', () => {
     long('addon.did.1', { number: '1234567', country: 'a '.repeat(SHORT_VALUE_MAX), monthly: '$1' }, 'addon.did.1.country'),
     long('plan.name', 'x'.repeat(TEXT_VALUE_MAX + 1), 'plan.name'),
   ])('%s is a BAD_RESPONSE naming the path, never the value', async (_field, body, path) => {
-    fake.handler = reply(200, body);
+    fake.everyone = faults.json(200, body);
     await expectFailure(provider.fetchSnapshot(ACCOUNT), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: `Simpsy sent a body with a value too long at result.0.${path}`,
@@ -740,7 +724,7 @@ describe('Simpsy values longer than any real one', () => {
     ['status', { status: 'Paid'.repeat(SHORT_VALUE_MAX) }],
     ['invoice_url', { invoice_url: `https://voice.simpsy.com/${'a'.repeat(TEXT_VALUE_MAX)}` }],
   ])('an invoice %s longer than any real one is a BAD_RESPONSE', async (field, values) => {
-    fake.handler = reply(200, envelope([INVOICE, { ...INVOICE, invoice_id: 'INV-1002', ...values }]));
+    fake.everyone = faults.json(200, envelope([INVOICE, { ...INVOICE, invoice_id: 'INV-1002', ...values }]));
     await expectFailure(invoices(), {
       code: ErrorCode.UPSTREAM_BAD_RESPONSE,
       message: `Simpsy sent a body with a value too long at result.1.${field}`,
@@ -756,7 +740,7 @@ describe('Simpsy values longer than any real one', () => {
 
     it(`more than ${NUMBER_LIST_MAX_ITEMS} DIDs is a BAD_RESPONSE`, async () => {
       const did = Array.from({ length: NUMBER_LIST_MAX_ITEMS + 1 }, (_, i) => ({ number: `+1212555${i}`, country: 'United States', monthly: '$1' }));
-      fake.handler = reply(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
+      fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
       await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
         code: ErrorCode.UPSTREAM_BAD_RESPONSE,
         message: 'Simpsy sent a body with a value too long at result.0.addon.did',
@@ -765,7 +749,7 @@ describe('Simpsy values longer than any real one', () => {
 
     it(`${NUMBER_LIST_MAX_ITEMS} DIDs are read`, async () => {
       const did = Array.from({ length: NUMBER_LIST_MAX_ITEMS }, (_, i) => ({ number: `+1212555${i}`, country: 'United States', monthly: '$1' }));
-      fake.handler = reply(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
+      fake.everyone = faults.json(200, { ...DOCUMENTED_BODY, result: [{ ...BILLING, addon: { ...BILLING.addon, did } }] });
       expect((await roomy.fetchSnapshot(ACCOUNT)).dids).toHaveLength(NUMBER_LIST_MAX_ITEMS);
     });
 
@@ -774,7 +758,7 @@ describe('Simpsy values longer than any real one', () => {
       ['an amount with more than a million decimals', JSON.stringify({ ...DOCUMENTED_BODY, result: [{ ...BILLING, total_monthly: `$${decimals}` }] })],
       ['a JSON number with more than a million decimals', withNumbers({ ...DOCUMENTED_BODY, result: [{ ...BILLING, total_monthly: '@n@' }] }, { n: decimals })],
     ])('%s is a BAD_RESPONSE, not an internal error', async (_name, text) => {
-      fake.handler = reply(200, text);
+      fake.everyone = faults.json(200, text);
       await expectFailure(roomy.fetchSnapshot(ACCOUNT), {
         code: ErrorCode.UPSTREAM_BAD_RESPONSE,
         message: 'Simpsy sent a body with a value too long at result.0.total_monthly',
@@ -783,7 +767,7 @@ describe('Simpsy values longer than any real one', () => {
 
     it(`more than ${INVOICE_LIST_MAX_ITEMS} invoices is a BAD_RESPONSE`, async () => {
       const list = Array.from({ length: INVOICE_LIST_MAX_ITEMS + 1 }, (_, i) => ({ ...INVOICE, invoice_id: `INV-${i}` }));
-      fake.handler = reply(200, envelope(list));
+      fake.everyone = faults.json(200, envelope(list));
       await expectFailure(roomy.fetchInvoices!(ACCOUNT), {
         code: ErrorCode.UPSTREAM_BAD_RESPONSE,
         message: 'Simpsy sent a body with a value too long at result',
@@ -792,12 +776,12 @@ describe('Simpsy values longer than any real one', () => {
 
     it(`${INVOICE_LIST_MAX_ITEMS} invoices are read`, async () => {
       const list = Array.from({ length: INVOICE_LIST_MAX_ITEMS }, (_, i) => ({ ...INVOICE, invoice_id: `INV-${i}` }));
-      fake.handler = reply(200, envelope(list));
+      fake.everyone = faults.json(200, envelope(list));
       expect((await roomy.fetchInvoices!(ACCOUNT)).invoices).toHaveLength(INVOICE_LIST_MAX_ITEMS);
     });
 
     it('an invoice amount with more than a million decimals is a BAD_RESPONSE', async () => {
-      fake.handler = reply(200, envelope([{ ...INVOICE, amount: `$0.${'8'.repeat(1_000_001)}` }]));
+      fake.everyone = faults.json(200, envelope([{ ...INVOICE, amount: `$0.${'8'.repeat(1_000_001)}` }]));
       await expectFailure(roomy.fetchInvoices!(ACCOUNT), {
         code: ErrorCode.UPSTREAM_BAD_RESPONSE,
         message: 'Simpsy sent a body with a value too long at result.0.amount',
@@ -808,7 +792,7 @@ describe('Simpsy values longer than any real one', () => {
 
 describe('Simpsy amounts sent as JSON numbers', () => {
   it('keeps the digits and the scale the provider sent, and the raw value as sent', async () => {
-    fake.handler = reply(
+    fake.everyone = faults.json(
       200,
       withNumbers(
         { ...DOCUMENTED_BODY, result: [{ ...BILLING, creditlimit: '@big@', plan: { ...BILLING.plan, price: '@scaled@' }, total_monthly: '@negative@' }] },
@@ -822,12 +806,12 @@ describe('Simpsy amounts sent as JSON numbers', () => {
   });
 
   it('keeps an exponent as sent, as a raw value that is not an amount', async () => {
-    fake.handler = reply(200, withNumbers({ ...DOCUMENTED_BODY, result: [{ ...BILLING, creditlimit: '@e@' }] }, { e: '1E400' }));
+    fake.everyone = faults.json(200, withNumbers({ ...DOCUMENTED_BODY, result: [{ ...BILLING, creditlimit: '@e@' }] }, { e: '1E400' }));
     expect((await provider.fetchSnapshot(ACCOUNT)).creditLimit).toEqual({ amount: null, currency: null, raw: '1E400' });
   });
 
   it('keeps an invoice amount and a numeric invoice id exactly as sent', async () => {
-    fake.handler = reply(
+    fake.everyone = faults.json(
       200,
       withNumbers(envelope([{ ...INVOICE, invoice_id: '@id@', amount: '@amount@' }]), { id: '123456789012345678901', amount: '12345678901234567.80' }),
     );

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '../../src/domain/billing-error';
 import { UpstreamHttp } from '../../src/providers/upstream-http';
+import { DIGIDONAR } from '../../src/providers/digidonar/digidonar.client';
 
 // The provider pools speak HTTP/1.1 only, whatever the provider's TLS offers: one request per
 // connection is what makes `maxConnections` the bound on concurrent calls to a provider. undici 8
@@ -53,7 +54,7 @@ async function helloRecorder(): Promise<{ server: Server; url: string; offers: s
 test('a provider pool offers only HTTP/1.1 over TLS', async () => {
   const recorder = await helloRecorder();
   const http = new UpstreamHttp({
-    provider: 'DIGIDONAR',
+    ...DIGIDONAR,
     baseUrl: recorder.url,
     connectTimeoutMs: 2_000,
     headersTimeoutMs: 2_000,

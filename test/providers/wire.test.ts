@@ -1,5 +1,7 @@
 import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import { parseUpstreamJson } from '../../src/providers/upstream-http';
+import { DIGIDONAR } from '../../src/providers/digidonar/digidonar.client';
+import { SIMPSY } from '../../src/providers/simpsy/simpsy.client';
 import { mapBody } from '../../src/providers/wire';
 
 describe('parseUpstreamJson', () => {
@@ -46,7 +48,7 @@ describe('mapBody', () => {
     const cause = new RangeError('[big.js] Invalid decimal places 1000001');
     let thrown: unknown;
     try {
-      mapBody('SIMPSY', 'acme-voice', () => {
+      mapBody(SIMPSY, 'acme-voice', () => {
         throw cause;
       });
     } catch (error) {
@@ -62,6 +64,6 @@ describe('mapBody', () => {
   });
 
   it('returns what the mapper returns', () => {
-    expect(mapBody('DIGIDONAR', '1', () => 42)).toBe(42);
+    expect(mapBody(DIGIDONAR, '1', () => 42)).toBe(42);
   });
 });

@@ -1,14 +1,15 @@
 import { ErrorCode } from '../../src/domain/billing-error';
 import { AccountsDocument, type AccountsQuery } from '../generated/operations';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
   successBody,
+  type FakeUpstream,
   type Fault,
   type FaultAccount,
   type FaultSubgraph,
@@ -362,8 +363,8 @@ function expectFailed(
 // The fakes, the canary check after every case.
 // ---------------------------------------------------------------------------------------------
 
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 const logs: string[] = [];
 const logDestination = { write: (line: string) => void logs.push(line) };
 /** Every response text of the current test. */
@@ -402,8 +403,8 @@ async function start(env: Record<string, string>): Promise<FaultSubgraph> {
 }
 
 beforeAll(async () => {
-  digidonar = await FaultUpstream.start('DIGIDONAR', ALL_ACCOUNTS);
-  simpsy = await FaultUpstream.start('SIMPSY', ALL_ACCOUNTS);
+  digidonar = await startFaultUpstream('DIGIDONAR', ALL_ACCOUNTS);
+  simpsy = await startFaultUpstream('SIMPSY', ALL_ACCOUNTS);
 });
 
 afterAll(async () => {
@@ -593,7 +594,7 @@ describe('fault injection', () => {
       const openedBy = await takeSimpsyDown();
 
       // Open: a further request fails fast for Simpsy, with no upstream call, while Digidonar resolves.
-      const before = simpsy.totalAttempts();
+      const before = simpsy.requestCount();
       const digidonarBefore = digidonar.attempts(BRK.digidonar);
       const open = await subgraph.query(AccountsDocument, {
         keys: keysOf(BRK.digidonar, BRK.down1, BRK.digidonar2, BRK.good),
@@ -603,7 +604,7 @@ describe('fault injection', () => {
       for (const [index, account] of [[1, BRK.down1], [3, BRK.good]] as const) {
         expectFailed(open, index, account, ErrorCode.UPSTREAM_UNAVAILABLE, { message: /\(circuit open\)$/ });
       }
-      expect(simpsy.totalAttempts()).toBe(before);
+      expect(simpsy.requestCount()).toBe(before);
       expect(digidonar.attempts(BRK.digidonar)).toBe(digidonarBefore + 1);
       expect(open.elapsedMs).toBeLessThan(DEADLINE_MS / 2);
 
@@ -611,7 +612,7 @@ describe('fault injection', () => {
       simpsy.everyone = undefined;
       await sleep(Math.max(0, openedBy + HALF_OPEN_AFTER_MS + 250 - Date.now()));
       for (let round = 1; round <= 2; round += 1) {
-        const attemptsBefore = simpsy.totalAttempts();
+        const attemptsBefore = simpsy.requestCount();
         const back = await subgraph.query(AccountsDocument, {
           keys: keysOf(BRK.digidonar, BRK.down1, BRK.good, BRK.down2),
         });
@@ -619,7 +620,7 @@ describe('fault injection', () => {
         expectResolved(back, 1, BRK.down1);
         expectResolved(back, 2, BRK.good);
         expectResolved(back, 3, BRK.down2);
-        expect(simpsy.totalAttempts()).toBe(attemptsBefore + 3);
+        expect(simpsy.requestCount()).toBe(attemptsBefore + 3);
       }
     });
 

@@ -2,13 +2,14 @@ import { request } from 'undici';
 import { ErrorCode } from '../../src/domain/billing-error';
 import { AccountsDocument } from '../generated/operations';
 import {
-  FaultUpstream,
   Gate,
   faultAccount,
   faults,
   findCanaries,
   forbiddenForms,
   startFaultSubgraph,
+  startFaultUpstream,
+  type FakeUpstream,
   type FaultSubgraph,
 } from '../support/fault-upstream';
 
@@ -28,14 +29,14 @@ const GOOD_S = faultAccount('SIMPSY', 'good');
 const GOOD_D = faultAccount('DIGIDONAR', 'good');
 const ACCOUNTS = [HOSTILE_S, HOSTILE_D, GOOD_S, GOOD_D];
 
-let digidonar: FaultUpstream;
-let simpsy: FaultUpstream;
+let digidonar: FakeUpstream;
+let simpsy: FakeUpstream;
 let subgraph: FaultSubgraph;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  digidonar = await FaultUpstream.start('DIGIDONAR', ACCOUNTS);
-  simpsy = await FaultUpstream.start('SIMPSY', ACCOUNTS);
+  digidonar = await startFaultUpstream('DIGIDONAR', ACCOUNTS);
+  simpsy = await startFaultUpstream('SIMPSY', ACCOUNTS);
   subgraph = await startFaultSubgraph({
     digidonar,
     simpsy,

@@ -40,6 +40,7 @@ function scripted(steps: Array<() => Promise<AccountSnapshot>>) {
   let calls = 0;
   const client: ProviderClient = {
     provider: 'SIMPSY',
+      displayName: 'Simpsy',
     fetchSnapshot: async () => {
       const step = steps[Math.min(calls, steps.length - 1)]!;
       calls += 1;
@@ -136,6 +137,7 @@ describe('deadline', () => {
     let aborted = false;
     const client: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: (_account, signal) =>
         new Promise(() => signal?.addEventListener('abort', () => (aborted = true))),
       close: async () => undefined,
@@ -167,6 +169,7 @@ describe('circuit breaker', () => {
     let healthy = false;
     const client: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: async (entry) => {
         if (!healthy) throw failure(ErrorCode.UPSTREAM_UNAVAILABLE, true);
         return snapshot(entry.accountId);
@@ -186,6 +189,7 @@ describe('circuit breaker', () => {
     // As UpstreamHttp does: an aborted request rejects with UPSTREAM_TIMEOUT (not retryable).
     const client: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: (_account, signal) =>
         new Promise((_resolve, reject) =>
           signal?.addEventListener('abort', () => reject(failure(ErrorCode.UPSTREAM_TIMEOUT, false))),
@@ -211,6 +215,7 @@ describe('bulkhead', () => {
   test('calls beyond concurrency + queue fail fast with UPSTREAM_OVERLOADED; the rest resolve', async () => {
     const client: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: (entry) => new Promise((resolve) => setTimeout(() => resolve(snapshot(entry.accountId)), 100)),
       close: async () => undefined,
     };
@@ -230,6 +235,7 @@ describe('bulkhead', () => {
   test('each provider has its own: a saturated one leaves the other untouched', async () => {
     const slow: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: () => new Promise(() => undefined),
       close: async () => undefined,
     };
@@ -251,6 +257,7 @@ describe('every endpoint of a provider under the same policies', () => {
     const calls = { snapshot: 0, invoices: 0 };
     const client: ProviderClient = {
       provider: 'SIMPSY',
+      displayName: 'Simpsy',
       fetchSnapshot: () => {
         calls.snapshot += 1;
         return snapshots();

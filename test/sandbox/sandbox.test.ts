@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { startSandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import type { Sandbox, SandboxAccount } from '../../src/sandbox';
 
 // The documented response fields of Digidonar's Profile & Balance page.
@@ -65,7 +66,7 @@ let sandbox: Sandbox;
 let agent: Agent;
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
   agent = new Agent();
 });
 
@@ -96,7 +97,7 @@ async function call(
 }
 
 function digidonar(acc: SandboxAccount, extra: { body?: string } = {}): Promise<Reply> {
-  return call(`${sandbox.digidonarBaseUrl}/api_v2/profile_billing_v2`, {
+  return call(`${sandbox.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, {
     method: 'POST',
     headers: { authorization: basic(acc.key, acc.secret), 'content-type': 'application/x-www-form-urlencoded' },
     body: extra.body ?? '',
@@ -104,7 +105,7 @@ function digidonar(acc: SandboxAccount, extra: { body?: string } = {}): Promise<
 }
 
 function simpsyUrl(params: Record<string, string>): string {
-  return `${sandbox.simpsyBaseUrl}/billing/details?${new URLSearchParams(params).toString()}`;
+  return `${sandbox.baseUrls.SIMPSY}/billing/details?${new URLSearchParams(params).toString()}`;
 }
 
 function simpsy(acc: SandboxAccount): Promise<Reply> {
@@ -153,8 +154,8 @@ describe('accounts', () => {
   });
 
   it('gives base URLs the clients extend with the documented paths', () => {
-    expect(sandbox.digidonarBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(sandbox.simpsyBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+    expect(sandbox.baseUrls.DIGIDONAR).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(sandbox.baseUrls.SIMPSY).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
   });
 });
 
@@ -263,7 +264,7 @@ describe('Digidonar fake', () => {
     ['garbage base64', 'Basic !!!'],
     ['no colon', `Basic ${Buffer.from('demo-digi-1408847-key').toString('base64')}`],
   ])('refuses %s with 401', async (_label, authorization) => {
-    const reply = await call(`${sandbox.digidonarBaseUrl}/api_v2/profile_billing_v2`, {
+    const reply = await call(`${sandbox.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, {
       method: 'POST',
       headers: authorization === undefined ? {} : { authorization },
     });
@@ -275,7 +276,7 @@ describe('Digidonar fake', () => {
   it("refuses one account's key with another account's secret", async () => {
     const [a, b] = sandbox.accounts.filter((x) => x.provider === 'DIGIDONAR');
     if (!a || !b) throw new Error('need two Digidonar accounts');
-    const reply = await call(`${sandbox.digidonarBaseUrl}/api_v2/profile_billing_v2`, {
+    const reply = await call(`${sandbox.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, {
       method: 'POST',
       headers: { authorization: basic(a.key, b.secret) },
     });
@@ -285,11 +286,11 @@ describe('Digidonar fake', () => {
   it('answers a wrong method with 405 and a wrong path with 404', async () => {
     const lavi = account('DIGIDONAR', '1408847');
     const headers = { authorization: basic(lavi.key, lavi.secret) };
-    const get = await call(`${sandbox.digidonarBaseUrl}/api_v2/profile_billing_v2`, { headers });
+    const get = await call(`${sandbox.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, { headers });
     expect(get.status).toBe(405);
     expect(get.headers.allow).toBe('POST');
     expect(record(get.body).type).toBe('error');
-    const wrongPath = await call(`${sandbox.digidonarBaseUrl}/api_v2/profile_billing`, { method: 'POST', headers });
+    const wrongPath = await call(`${sandbox.baseUrls.DIGIDONAR}/api_v2/profile_billing`, { method: 'POST', headers });
     expect(wrongPath.status).toBe(404);
     expect(record(wrongPath.body).type).toBe('error');
   });
@@ -306,7 +307,7 @@ describe('Simpsy fake', () => {
     const acme = account('SIMPSY', 'acme-voice');
     const viaQuery = await call(simpsyUrl({ key: acme.key, secret: acme.secret }), { method: 'POST' });
     expect(viaQuery.body).toEqual(SIMPSY_DOCUMENTED_SAMPLE);
-    const viaForm = await call(`${sandbox.simpsyBaseUrl}/billing/details`, {
+    const viaForm = await call(`${sandbox.baseUrls.SIMPSY}/billing/details`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ key: acme.key, secret: acme.secret }).toString(),
@@ -411,17 +412,17 @@ describe('Simpsy fake', () => {
     const del = await call(simpsyUrl({ key: acme.key, secret: acme.secret }), { method: 'DELETE' });
     expect(del.status).toBe(405);
     expect(record(del.body).status).toBe('405');
-    const wrongPath = await call(`${sandbox.simpsyBaseUrl}/billing/detail?key=${acme.key}&secret=${acme.secret}`);
+    const wrongPath = await call(`${sandbox.baseUrls.SIMPSY}/billing/detail?key=${acme.key}&secret=${acme.secret}`);
     expect(wrongPath.status).toBe(404);
     expect(record(wrongPath.body).status).toBe('404');
-    const root = await call(`${sandbox.simpsyBaseUrl.replace('/api/v1', '')}/billing/details`);
+    const root = await call(`${sandbox.baseUrls.SIMPSY!.replace('/api/v1', '')}/billing/details`);
     expect(root.status).toBe(404);
   });
 });
 
 describe('Simpsy invoice fake', () => {
   const invoices = (acc: SandboxAccount, params: Record<string, string> = { key: acc.key, secret: acc.secret }) =>
-    call(`${sandbox.simpsyBaseUrl}/billing/invoice?${new URLSearchParams(params).toString()}`);
+    call(`${sandbox.baseUrls.SIMPSY}/billing/invoice?${new URLSearchParams(params).toString()}`);
 
   it('answers every healthy account with a few invoices in the documented fields, all strings, mixed statuses', async () => {
     for (const id of ['acme-voice', 'northwind-calls']) {
@@ -462,7 +463,7 @@ describe('Simpsy invoice fake', () => {
 
 describe('sandbox lifecycle', () => {
   it('counts the requests served per provider', async () => {
-    const own = await startSandbox();
+    const own = await startSandbox({ providers: INSTALLED_PROVIDERS });
     try {
       expect(own.requestCount('DIGIDONAR')).toBe(0);
       expect(own.requestCount('SIMPSY')).toBe(0);
@@ -470,7 +471,7 @@ describe('sandbox lifecycle', () => {
       const acme = own.accounts.find((a) => a.accountId === 'acme-voice');
       if (!lavi || !acme) throw new Error('missing demo accounts');
       for (let i = 0; i < 2; i += 1) {
-        const res = await request(`${own.digidonarBaseUrl}/api_v2/profile_billing_v2`, {
+        const res = await request(`${own.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, {
           method: 'POST',
           headers: { authorization: basic(lavi.key, lavi.secret) },
           dispatcher: agent,
@@ -478,12 +479,12 @@ describe('sandbox lifecycle', () => {
         await res.body.dump();
       }
       for (let i = 0; i < 3; i += 1) {
-        const res = await request(`${own.simpsyBaseUrl}/billing/details?key=${acme.key}&secret=${i}`, {
+        const res = await request(`${own.baseUrls.SIMPSY}/billing/details?key=${acme.key}&secret=${i}`, {
           dispatcher: agent,
         });
         await res.body.dump();
       }
-      const invoices = await request(`${own.simpsyBaseUrl}/billing/invoice?key=${acme.key}&secret=${acme.secret}`, {
+      const invoices = await request(`${own.baseUrls.SIMPSY}/billing/invoice?key=${acme.key}&secret=${acme.secret}`, {
         dispatcher: agent,
       });
       await invoices.body.dump();
@@ -497,10 +498,10 @@ describe('sandbox lifecycle', () => {
   });
 
   it('delays every response by latencyMs', async () => {
-    const slow = await startSandbox({ latencyMs: 80 });
+    const slow = await startSandbox({ providers: INSTALLED_PROVIDERS, latencyMs: 80 });
     try {
       const started = performance.now();
-      const res = await request(`${slow.simpsyBaseUrl}/billing/details`, { dispatcher: agent });
+      const res = await request(`${slow.baseUrls.SIMPSY}/billing/details`, { dispatcher: agent });
       await res.body.dump();
       expect(performance.now() - started).toBeGreaterThanOrEqual(70);
     } finally {
@@ -509,11 +510,11 @@ describe('sandbox lifecycle', () => {
   });
 
   it('closes despite open keep-alive connections and requests still waiting, and refuses afterwards', async () => {
-    const own = await startSandbox({ latencyMs: 10_000 });
+    const own = await startSandbox({ providers: INSTALLED_PROVIDERS, latencyMs: 10_000 });
     const client = new Agent({ keepAliveTimeout: 60_000 });
     try {
       const acme = own.accounts.find((a) => a.accountId === 'acme-voice');
-      const waiting = request(`${own.simpsyBaseUrl}/billing/details?key=${acme?.key ?? ''}`, { dispatcher: client });
+      const waiting = request(`${own.baseUrls.SIMPSY}/billing/details?key=${acme?.key ?? ''}`, { dispatcher: client });
       // Let the request reach the server before closing.
       await new Promise((resolve) => setTimeout(resolve, 50));
       const started = performance.now();
@@ -522,7 +523,7 @@ describe('sandbox lifecycle', () => {
       await expect(waiting).rejects.toThrow();
       await own.close();
       await expect(
-        request(`${own.digidonarBaseUrl}/api_v2/profile_billing_v2`, { method: 'POST', dispatcher: client }),
+        request(`${own.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`, { method: 'POST', dispatcher: client }),
       ).rejects.toThrow();
     } finally {
       await client.destroy();
@@ -530,12 +531,12 @@ describe('sandbox lifecycle', () => {
   });
 
   it('keeps connections alive between requests until close()', async () => {
-    const own = await startSandbox();
+    const own = await startSandbox({ providers: INSTALLED_PROVIDERS });
     const client = new Agent({ keepAliveTimeout: 60_000 });
     try {
       const connectionHeaders = new Set<string>();
       for (let i = 0; i < 3; i += 1) {
-        const res = await request(`${own.simpsyBaseUrl}/billing/details`, { dispatcher: client });
+        const res = await request(`${own.baseUrls.SIMPSY}/billing/details`, { dispatcher: client });
         await res.body.dump();
         connectionHeaders.add(String(res.headers.connection));
       }
@@ -550,15 +551,15 @@ describe('sandbox lifecycle', () => {
     const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
     const spies = methods.map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
     try {
-      const own = await startSandbox();
+      const own = await startSandbox({ providers: INSTALLED_PROVIDERS });
       const lavi = own.accounts.find((a) => a.accountId === '1408847');
       const acme = own.accounts.find((a) => a.accountId === 'acme-voice');
       const urls = [
-        `${own.digidonarBaseUrl}/api_v2/profile_billing_v2`,
-        `${own.digidonarBaseUrl}/nope`,
-        `${own.simpsyBaseUrl}/billing/details?key=${acme?.key ?? ''}&secret=${acme?.secret ?? ''}`,
-        `${own.simpsyBaseUrl}/billing/details?key=x&secret=y`,
-        `${own.simpsyBaseUrl}/nope`,
+        `${own.baseUrls.DIGIDONAR}/api_v2/profile_billing_v2`,
+        `${own.baseUrls.DIGIDONAR}/nope`,
+        `${own.baseUrls.SIMPSY}/billing/details?key=${acme?.key ?? ''}&secret=${acme?.secret ?? ''}`,
+        `${own.baseUrls.SIMPSY}/billing/details?key=x&secret=y`,
+        `${own.baseUrls.SIMPSY}/nope`,
       ];
       for (const url of urls) {
         const res = await request(url, {

@@ -5,6 +5,7 @@ import { ConfigError } from '../../src/config/config-error';
 import { loadSecurityConfig } from '../../src/config/security-config';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { sandboxEntries } from '../support/harness';
@@ -52,8 +53,7 @@ interface JwtApp {
 /** The subgraph as the harness builds it, but with tenants on every account and JWT verification on. */
 async function startJwtApp(sandbox: Sandbox, env: Record<string, string>): Promise<JwtApp> {
   const config = loadConfig({
-    DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-    SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+    ...sandbox.env,
     LOG_LEVEL: 'silent',
     UPSTREAM_CACHE_TTL_SECONDS: '0',
     ...env,
@@ -104,7 +104,7 @@ let issuer: JwtIssuer;
 const upstream = () => sandbox.requestCount('DIGIDONAR') + sandbox.requestCount('SIMPSY');
 
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
   issuer = await startJwtIssuer();
 });
 
@@ -539,8 +539,7 @@ describe('JWT claims configuration', () => {
 
 describe('createApp with JWT on', () => {
   const env = () => ({
-    DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-    SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+    ...sandbox.env,
     JWT_JWKS_URL: issuer.jwksUrl,
     JWT_ISSUER: issuer.issuer,
     JWT_AUDIENCE: issuer.audience,

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { BillingError, ErrorCode } from '../../src/domain/billing-error';
 import { createDigidonarProvider } from '../../src/providers/digidonar';
 import type { ProviderClient } from '../../src/providers/provider-client';
+import { installedProvider } from '../../src/providers/installed';
 import { createSimpsyProvider } from '../../src/providers/simpsy';
 import { canaryAccount, leaks } from '../support/canary';
-import { reply, UpstreamFake } from '../support/upstream-fake';
-import { successBody } from '../support/fault-upstream';
+import { FakeUpstream, faults, successBody } from '../support/fault-upstream';
 
 // Whatever a provider puts in the values of a well-formed body, the account either resolves or
 // fails with an upstream code: never an internal error, never a throw that is not a BillingError,
@@ -67,12 +67,13 @@ function bodyText(body: unknown, root: string[], replacements: ReadonlyArray<rea
 
 const edits = (paths: readonly string[]) => fc.array(fc.tuple(fc.constantFrom(...paths), value), { minLength: 1, maxLength: 4 });
 
-let fake: UpstreamFake;
+let fake: FakeUpstream;
 let simpsy: ProviderClient;
 let digidonar: ProviderClient;
 
 beforeAll(async () => {
-  fake = await UpstreamFake.start();
+  // One fake serves both clients: every answer is the property's, before any routing.
+  fake = await FakeUpstream.start(installedProvider('SIMPSY').fake, { accounts: [] });
   simpsy = createSimpsyProvider({ ...HTTP, baseUrl: `${fake.origin}/api/v1` });
   digidonar = createDigidonarProvider({ ...HTTP, baseUrl: fake.origin, timeZone: 'Asia/Kolkata' });
 });
@@ -98,7 +99,7 @@ test('Simpsy billing details: any values settle as data or an upstream error', a
   const account = canaryAccount('SIMPSY', 'sv-fuzz');
   await fc.assert(
     fc.asyncProperty(edits(SIMPSY_PATHS), async (replacements) => {
-      fake.handler = reply(200, bodyText(successBody('SIMPSY', account.accountId), ['result', '0'], replacements));
+      fake.everyone = faults.json(200, bodyText(successBody('SIMPSY', account.accountId), ['result', '0'], replacements));
       await settlesAsUpstream(simpsy.fetchSnapshot(account));
     }),
     { seed: SEED, numRuns: RUNS },
@@ -109,7 +110,7 @@ test('Simpsy invoices: any values settle as data or an upstream error', async ()
   const account = canaryAccount('SIMPSY', 'sv-fuzz');
   await fc.assert(
     fc.asyncProperty(edits(INVOICE_PATHS), async (replacements) => {
-      fake.handler = reply(200, bodyText(successBody('SIMPSY', account.accountId, 'invoices'), ['result'], replacements));
+      fake.everyone = faults.json(200, bodyText(successBody('SIMPSY', account.accountId, 'invoices'), ['result'], replacements));
       await settlesAsUpstream(simpsy.fetchInvoices!(account));
     }),
     { seed: SEED, numRuns: RUNS },
@@ -120,7 +121,7 @@ test('Digidonar profile: any values settle as data or an upstream error', async 
   const account = canaryAccount('DIGIDONAR', 'dd-fuzz');
   await fc.assert(
     fc.asyncProperty(edits(DIGIDONAR_PATHS), async (replacements) => {
-      fake.handler = reply(200, bodyText(successBody('DIGIDONAR', account.accountId), [], replacements));
+      fake.everyone = faults.json(200, bodyText(successBody('DIGIDONAR', account.accountId), [], replacements));
       await settlesAsUpstream(digidonar.fetchSnapshot(account));
     }),
     { seed: SEED, numRuns: RUNS },

@@ -5,6 +5,8 @@ import { loadConfig } from '../../src/config/config';
 import type { AccountEntry } from '../../src/domain/account-entry';
 import { Secret } from '../../src/domain/secret';
 import { startSandbox, type Sandbox } from '../../src/sandbox';
+import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
+import type { ProviderModule } from '../../src/providers/provider-module';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 
@@ -26,7 +28,7 @@ export interface Harness {
     document: TypedDocumentNode<TData, TVariables> | string,
     variables?: TVariables,
   ): Promise<GraphQLResponse<TData>>;
-  /** Upstream calls the sandbox has served so far, both providers. */
+  /** Upstream calls the sandbox has served so far, every provider. */
   upstreamCalls(): number;
   close(): Promise<void>;
 }
@@ -44,21 +46,23 @@ export function sandboxEntries(sandbox: Sandbox): AccountEntry[] {
 
 /** Starts sandbox upstreams and the subgraph; `extraAccounts` adds entries (e.g. with wrong credentials). */
 export async function startHarness(options: {
+  /** The provider list, the installed one by default (a test may add a provider of its own). */
+  providers?: readonly ProviderModule[];
   extraAccounts?: (sandbox: Sandbox) => AccountEntry[];
   env?: Record<string, string>;
   latencyMs?: number;
   /** Where log lines go; silent when not given. */
   logDestination?: { write(line: string): void };
 } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ latencyMs: options.latencyMs ?? 0 });
+  const providers = options.providers ?? INSTALLED_PROVIDERS;
+  const sandbox = await startSandbox({ providers, latencyMs: options.latencyMs ?? 0 });
   const config = loadConfig({
-    DIGIDONAR_BASE_URL: sandbox.digidonarBaseUrl,
-    SIMPSY_BASE_URL: sandbox.simpsyBaseUrl,
+    ...sandbox.env,
     LOG_LEVEL: 'silent',
     // Tests that count upstream calls across requests need every request to ask; the cache's own tests turn it on.
     UPSTREAM_CACHE_TTL_SECONDS: '0',
     ...options.env,
-  });
+  }, providers);
   const accounts = [...sandboxEntries(sandbox), ...(options.extraAccounts?.(sandbox) ?? [])];
   const logger = options.logDestination
     ? createLogger({ level: 'trace', destination: options.logDestination })
@@ -83,7 +87,7 @@ export async function startHarness(options: {
       const parsed = JSON.parse(text) as Omit<GraphQLResponse<never>, 'status' | 'text'>;
       return { ...parsed, status: response.statusCode, text } as GraphQLResponse<never>;
     },
-    upstreamCalls: () => sandbox.requestCount('DIGIDONAR') + sandbox.requestCount('SIMPSY'),
+    upstreamCalls: () => providers.reduce((sum, module) => sum + sandbox.requestCount(module.id), 0),
     async close() {
       await app.close();
       await sandbox.close();

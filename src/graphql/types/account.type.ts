@@ -2,6 +2,7 @@ import { Authorized, Directive, Field, ID, ObjectType } from 'type-graphql';
 import { PAYMENT_SCOPE } from '../access';
 import { ACCOUNT_LOAD_COST, INTERNAL_TAG, PAYMENT_TAG, cost } from '../federation-directives';
 import type { AccountView } from '../../domain/account';
+import type { Provider } from '../../domain/provider';
 import { AddonType } from './addon.type';
 import { CoinBalanceType } from './coin-balance.type';
 import { CompanyProfileType } from './company-profile.type';
@@ -25,7 +26,7 @@ import { ValidityType } from './validity.type';
 })
 export class AccountType implements AccountView {
   @Field(() => ProviderEnum, { description: 'The provider that bills this account.' })
-  provider!: ProviderEnum;
+  provider!: Provider;
 
   @Field(() => ID, { description: "The account's id: Digidonar's account_id, or the name given to a Simpsy account in the accounts file." })
   accountId!: string;

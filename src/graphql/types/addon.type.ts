@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { Addon } from '../../domain/account';
+import type { AddonKind } from '../../domain/vocabulary';
 import { AddonKindEnum } from './enums';
 import { MoneyType } from './money.type';
 import { StorageSizeType } from './storage-size.type';
@@ -7,7 +8,7 @@ import { StorageSizeType } from './storage-size.type';
 @ObjectType('Addon', { simpleResolvers: true, description: 'A priced add-on on top of the plan. DIDs are listed apart, on Account.dids.' })
 export class AddonType implements Addon {
   @Field(() => AddonKindEnum, { description: 'What the add-on adds.' })
-  kind!: AddonKindEnum;
+  kind!: AddonKind;
 
   @Field(() => Int, { nullable: true, description: 'How many units (agents, CRM seats); null for storage, which has a size.' })
   quantity!: number | null;

@@ -3,6 +3,8 @@ import { OVERVIEW_ASSUMED_ACCOUNTS, cost } from '../federation-directives';
 import { AccountType } from './account.type';
 import { AttentionReasonEnum, ProviderEnum } from './enums';
 import { MoneyType } from './money.type';
+import type { AttentionReason } from '../../domain/vocabulary';
+import type { Provider } from '../../domain/provider';
 
 @ObjectType('AccountProblem', { simpleResolvers: true, description: 'Why an account could not be read.' })
 export class AccountProblemType {
@@ -16,7 +18,7 @@ export class AccountProblemType {
 @ObjectType('AccountOverview', { simpleResolvers: true, description: 'One account in the billing overview, with what needs attention.' })
 export class AccountOverviewType {
   @Field(() => ProviderEnum, { description: 'The provider that bills the account.' })
-  provider!: ProviderEnum;
+  provider!: Provider;
 
   @Field(() => ID, { description: 'The account id within that provider.' })
   accountId!: string;
@@ -30,7 +32,7 @@ export class AccountOverviewType {
   problem!: AccountProblemType | null;
 
   @Field(() => [AttentionReasonEnum], { description: 'What needs attention, most urgent first; empty when all is well.' })
-  attention!: AttentionReasonEnum[];
+  attention!: AttentionReason[];
 }
 
 @ObjectType('BillingOverview', { simpleResolvers: true, description: "Every account the caller may see, across both providers, the ones needing attention first.",

@@ -1,11 +1,12 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { CoinBalance } from '../../domain/account';
+import type { CoinKind } from '../../domain/vocabulary';
 import { CoinKindEnum } from './enums';
 
 @ObjectType('CoinBalance', { simpleResolvers: true, description: 'Prepaid coins of one kind: how many were bought, are left and were used.' })
 export class CoinBalanceType implements CoinBalance {
   @Field(() => CoinKindEnum, { description: 'What these coins pay for.' })
-  kind!: CoinKindEnum;
+  kind!: CoinKind;
 
   @Field(() => Int, { nullable: true, description: 'Coins purchased; null when the provider did not say.' })
   purchased!: number | null;

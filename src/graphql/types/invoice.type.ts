@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { Invoice } from '../../domain/invoice';
+import type { InvoiceStatus } from '../../domain/vocabulary';
 import { InvoiceStatusEnum } from './enums';
 import { MoneyType } from './money.type';
 import { ProviderDateType } from './timestamp.type';
@@ -16,7 +17,7 @@ export class InvoiceType implements Invoice {
   amount!: MoneyType | null;
 
   @Field(() => InvoiceStatusEnum, { description: 'Where the invoice stands; UNKNOWN for a status word not recognized (see rawStatus).' })
-  status!: InvoiceStatusEnum;
+  status!: InvoiceStatus;
 
   @Field(() => String, { nullable: true, description: 'The status exactly as the provider sent it, e.g. "Paid".' })
   rawStatus!: string | null;

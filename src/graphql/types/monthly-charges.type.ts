@@ -1,12 +1,13 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { ChargeLineItem, MonthlyCharges } from '../../domain/account';
+import type { ChargeKind } from '../../domain/vocabulary';
 import { ChargeKindEnum } from './enums';
 import { MoneyType } from './money.type';
 
 @ObjectType('ChargeLineItem', { simpleResolvers: true, description: 'One line of a monthly bill.' })
 export class ChargeLineItemType implements ChargeLineItem {
   @Field(() => ChargeKindEnum, { description: 'What the line is for.' })
-  kind!: ChargeKindEnum;
+  kind!: ChargeKind;
 
   @Field(() => String, { description: 'A human-readable label, e.g. "Add-on: 10 extra agents".' })
   description!: string;

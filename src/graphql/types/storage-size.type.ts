@@ -1,5 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 import type { StorageSize } from '../../domain/account';
+import type { StorageUnit } from '../../domain/vocabulary';
 import { StorageUnitEnum } from './enums';
 import { DecimalScalar } from './scalars';
 
@@ -12,7 +13,7 @@ export class StorageSizeType implements StorageSize {
   value!: string | null;
 
   @Field(() => StorageUnitEnum, { nullable: true, description: 'The unit the size was given in.' })
-  unit!: StorageUnitEnum | null;
+  unit!: StorageUnit | null;
 
   @Field(() => Float, { nullable: true, description: 'The size in gigabytes (1 GB = 1000 MB, 1 TB = 1000 GB).' })
   gigabytes!: number | null;

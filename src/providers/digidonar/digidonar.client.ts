@@ -1,9 +1,13 @@
 import type { Dispatcher } from 'undici';
 import { ErrorCode } from '../../domain/billing-error';
 import type { AccountEntry } from '../../domain/account-entry';
+import type { ProviderIdentity } from '../provider-client';
 import { UpstreamHttp, type UpstreamHttpOptions } from '../upstream-http';
 import { describeIssues } from '../wire';
 import { digidonarBody, type DigidonarBody } from './digidonar.wire';
+
+/** Who this provider is: its id and its name in messages. */
+export const DIGIDONAR: ProviderIdentity = { provider: 'DIGIDONAR', displayName: 'Digidonar' };
 
 export const DIGIDONAR_PROFILE_PATH = '/api_v2/profile_billing_v2';
 
@@ -14,8 +18,8 @@ export const DIGIDONAR_PROFILE_PATH = '/api_v2/profile_billing_v2';
 export class DigidonarClient {
   readonly #http: UpstreamHttp;
 
-  constructor(options: Omit<UpstreamHttpOptions, 'provider'>, dispatcher?: Dispatcher) {
-    this.#http = new UpstreamHttp({ ...options, provider: 'DIGIDONAR' }, dispatcher);
+  constructor(options: Omit<UpstreamHttpOptions, keyof ProviderIdentity>, dispatcher?: Dispatcher) {
+    this.#http = new UpstreamHttp({ ...options, ...DIGIDONAR }, dispatcher);
   }
 
   /** Fetches the profile and balance of one account. */

@@ -1,4 +1,5 @@
-import type { AccountSnapshot, CoinBalance, CoinKind, Did } from '../../domain/account';
+import type { AccountSnapshot, CoinBalance, Did } from '../../domain/account';
+import type { CoinKind } from '../../domain/vocabulary';
 import { coinBalance } from '../../domain/coins';
 import { parseProviderTimestamp } from '../../domain/dates';
 import { splitNumberList } from '../../domain/number-list';

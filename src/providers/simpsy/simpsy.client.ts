@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { AccountEntry } from '../../domain/account-entry';
 import { ErrorCode } from '../../domain/billing-error';
+import type { ProviderIdentity } from '../provider-client';
 import { UpstreamHttp, type UpstreamHttpOptions } from '../upstream-http';
 import { describeIssues } from '../wire';
 import {
@@ -11,6 +12,9 @@ import {
   type SimpsyBilling,
   type SimpsyInvoice,
 } from './simpsy.wire';
+
+/** Who this provider is: its id and its name in messages. */
+export const SIMPSY: ProviderIdentity = { provider: 'SIMPSY', displayName: 'Simpsy' };
 
 export const SIMPSY_DETAILS_PATH = '/billing/details';
 export const SIMPSY_INVOICES_PATH = '/billing/invoice';
@@ -25,8 +29,8 @@ const resultList = z.array(simpsyBilling).min(1);
 export class SimpsyClient {
   readonly #http: UpstreamHttp;
 
-  constructor(options: Omit<UpstreamHttpOptions, 'provider'>, dispatcher?: Dispatcher) {
-    this.#http = new UpstreamHttp({ ...options, provider: 'SIMPSY' }, dispatcher);
+  constructor(options: Omit<UpstreamHttpOptions, keyof ProviderIdentity>, dispatcher?: Dispatcher) {
+    this.#http = new UpstreamHttp({ ...options, ...SIMPSY }, dispatcher);
   }
 
   /** Fetches the billing details of one account. */

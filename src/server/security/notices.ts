@@ -34,10 +34,9 @@ export function logSecurityPosture(config: AppConfig, logger: Logger): void {
       'CACHE_KEY_SECRET is not set: cache keys use a key generated for this process, so instances sharing this Redis do not share entries; set the same CACHE_KEY_SECRET (32+ characters) on each',
     );
   }
-  for (const [provider, settings] of [
-    ['Digidonar', config.digidonar],
-    ['Simpsy', config.simpsy],
-  ] as const) {
+  for (const { id, displayName: provider } of config.providers) {
+    const settings = config.upstreams[id];
+    if (!settings) continue;
     const url = new URL(settings.baseUrl);
     if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
       logger.warn(
