@@ -6,7 +6,8 @@ import documented from '../../src/providers/digidonar/samples/documented.json';
 import type { ProviderClient } from '../../src/providers/provider-client';
 import { NUMBER_LIST_MAX_ITEMS, NUMBER_LIST_TEXT_MAX, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_BASIC, CANARY_KEY, CANARY_SECRET, canaryAccount, failureChecker, leaks } from '../support/canary';
-import { FakeUpstream, closedPort, faults } from '../support/fault-upstream';
+import { FakeUpstream, faults } from '../support/fault-upstream';
+import { describeTransportFailures } from '../support/transport-cases';
 
 const ACCOUNT_ID = '1408847';
 const ACCOUNT: AccountEntry = canaryAccount('DIGIDONAR', ACCOUNT_ID);
@@ -288,88 +289,14 @@ describe('Digidonar HTTP status', () => {
   });
 });
 
-describe('Digidonar transport failures', () => {
-  it('connection refused is UNAVAILABLE', async () => {
-    const port = await closedPort();
-    const refused = createDigidonarProvider({ ...HTTP, baseUrl: `http://127.0.0.1:${port}`, timeZone: 'Asia/Kolkata' });
-    try {
-      await expectFailure(refused.fetchSnapshot(ACCOUNT), {
-        code: ErrorCode.UPSTREAM_UNAVAILABLE,
-        message: 'Digidonar could not be reached',
-      });
-    } finally {
-      await refused.close();
-    }
-  });
-
-  it('a server that never answers is a TIMEOUT within the headers timeout', async () => {
-    fake.everyone = faults.hang();
-    const started = Date.now();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Digidonar did not answer in time',
-    });
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(fake.requestCount()).toBe(1);
-  });
-
-  it('a body that stalls mid-way is a TIMEOUT within the body timeout', async () => {
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
-      res.write('{"login_account": {"account_id": "1408847", ');
-    };
-    const started = Date.now();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Digidonar did not answer in time',
-    });
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
-
-  it('an abort signal cuts the call off as a TIMEOUT', async () => {
-    fake.everyone = faults.hang();
-    const started = Date.now();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT, AbortSignal.timeout(50)), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Digidonar call was cut off by its deadline',
-    });
-    expect(Date.now() - started).toBeLessThan(1000);
-  });
-
-  it.each([
-    ['with a content-length', { 'content-length': '4000' }],
-    ['chunked', {}],
-  ])('a socket destroyed mid-body (%s) is a typed error', async (_name, headers) => {
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, { 'content-type': 'application/json', ...headers });
-      res.write('{"login_account": {"account_id": ', () => setTimeout(() => res.socket?.destroy(), 10));
-    };
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_BAD_RESPONSE],
-    });
-  });
-
-  it.each([
-    ['declared by content-length', true],
-    ['sent chunked', false],
-  ])('a body over maxBodyBytes (%s) is a BAD_RESPONSE', async (_name, declared) => {
-    const big = JSON.stringify({ ...DOCUMENTED_BODY, padding: 'x'.repeat(40_000) });
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        ...(declared ? { 'content-length': String(Buffer.byteLength(big)) } : {}),
-      });
-      if (declared) res.end(big);
-      else {
-        res.write(big.slice(0, 8000));
-        setTimeout(() => res.end(big.slice(8000)), 10);
-      }
-    };
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
-      message: 'Digidonar sent a response larger than the configured limit',
-    });
-  });
+describeTransportFailures({
+  displayName: 'Digidonar',
+  account: ACCOUNT,
+  documentedBody: DOCUMENTED_BODY,
+  fake: () => fake,
+  provider: () => provider,
+  providerAt: (origin) => createDigidonarProvider({ ...HTTP, baseUrl: origin, timeZone: 'Asia/Kolkata' }),
+  expectFailure,
 });
 
 describe('Digidonar bodies that are not a profile', () => {

@@ -6,7 +6,8 @@ import { SimpsyClient } from '../../src/providers/simpsy/simpsy.client';
 import documented from '../../src/providers/simpsy/samples/documented.json';
 import { INVOICE_LIST_MAX_ITEMS, NUMBER_LIST_MAX_ITEMS, SHORT_VALUE_MAX, TEXT_VALUE_MAX } from '../../src/providers/wire';
 import { CANARY_KEY, CANARY_SECRET, FORBIDDEN, canaryAccount, failureChecker, leaks } from '../support/canary';
-import { FakeUpstream, closedPort, faults } from '../support/fault-upstream';
+import { FakeUpstream, faults } from '../support/fault-upstream';
+import { describeTransportFailures } from '../support/transport-cases';
 
 const ACCOUNT_ID = 'simpsy-acct-42';
 const ACCOUNT: AccountEntry = canaryAccount('SIMPSY', ACCOUNT_ID);
@@ -381,93 +382,14 @@ describe('Simpsy bodies that are not JSON', () => {
   });
 });
 
-describe('Simpsy transport failures', () => {
-  it('connection refused is UNAVAILABLE', async () => {
-    const port = await closedPort();
-    const refused = createSimpsyProvider({ ...HTTP, baseUrl: `http://127.0.0.1:${port}/api/v1` });
-    try {
-      await expectFailure(refused.fetchSnapshot(ACCOUNT), {
-        code: ErrorCode.UPSTREAM_UNAVAILABLE,
-        message: 'Simpsy could not be reached',
-      });
-    } finally {
-      await refused.close();
-    }
-  });
-
-  it('a server that never answers is a TIMEOUT within the headers timeout', async () => {
-    fake.everyone = faults.hang();
-    const started = Date.now();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Simpsy did not answer in time',
-    });
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(fake.requestCount()).toBe(1);
-  });
-
-  it('a body that stalls mid-way is a TIMEOUT within the body timeout', async () => {
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"status": "200", "message": "Success", "result": [');
-    };
-    const started = Date.now();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Simpsy did not answer in time',
-    });
-    expect(Date.now() - started).toBeLessThan(2000);
-  });
-
-  it('an aborted signal cuts the call off as a TIMEOUT', async () => {
-    fake.everyone = faults.hang();
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 30);
-    await expectFailure(provider.fetchSnapshot(ACCOUNT, controller.signal), {
-      code: ErrorCode.UPSTREAM_TIMEOUT,
-      message: 'Simpsy call was cut off by its deadline',
-    });
-  });
-
-  it('a socket destroyed mid-body is a typed error', async () => {
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4000' });
-      res.write('{"status": "200", "result": [', () => setTimeout(() => res.socket?.destroy(), 10));
-    };
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: [ErrorCode.UPSTREAM_UNAVAILABLE, ErrorCode.UPSTREAM_BAD_RESPONSE],
-    });
-  });
-
-  it('a socket destroyed before any answer is UNAVAILABLE', async () => {
-    fake.everyone = faults.closeBeforeHeaders();
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_UNAVAILABLE,
-      message: 'Simpsy could not be reached',
-    });
-  });
-
-  it.each([
-    ['declared by content-length', true],
-    ['sent chunked', false],
-  ])('a body over maxBodyBytes (%s) is a BAD_RESPONSE', async (_name, declared) => {
-    const big = JSON.stringify({ ...DOCUMENTED_BODY, padding: 'x'.repeat(40_000) });
-    fake.everyone = ({ res }) => {
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        ...(declared ? { 'content-length': String(Buffer.byteLength(big)) } : {}),
-      });
-      if (declared) res.end(big);
-      else {
-        res.write(big.slice(0, 8000));
-        setTimeout(() => res.end(big.slice(8000)), 10);
-      }
-    };
-    await expectFailure(provider.fetchSnapshot(ACCOUNT), {
-      code: ErrorCode.UPSTREAM_BAD_RESPONSE,
-      message: 'Simpsy sent a response larger than the configured limit',
-    });
-  });
+describeTransportFailures({
+  displayName: 'Simpsy',
+  account: ACCOUNT,
+  documentedBody: DOCUMENTED_BODY,
+  fake: () => fake,
+  provider: () => provider,
+  providerAt: (origin) => createSimpsyProvider({ ...HTTP, baseUrl: `${origin}/api/v1` }),
+  expectFailure,
 });
 
 describe('Simpsy connection pool', () => {
