@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import type { AccountResource } from '../domain/account-resource';
 import { PROVIDER_ID, type Provider } from '../domain/provider';
 import type { ProviderFake } from '../sandbox';
 import type { ProviderClient } from './provider-client';
 import type { ResilienceSettings } from './resilience';
-import type { AccountResource } from '../domain/account-resource';
 
 /**
  * How to reach one provider, and how hard to try: the resilience policies' settings (deadline,
