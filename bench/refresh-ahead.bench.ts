@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     };
     results[variant.name] = row;
     console.log(
-      `| ${variant.name} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.p999.toFixed(2)} | ${row.max.toFixed(1)} | ${row.ratio.toFixed(2)}x | ${waited} | ${calls} | ${refreshes} | ${row.callsPerRefresh.toFixed(2)} | ${row.errors} |`,
+      `| ${variant.name} | ${row.requests} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.p999.toFixed(2)} | ${row.max.toFixed(1)} | ${row.ratio.toFixed(2)}x | ${waited} | ${calls} | ${refreshes} | ${refreshes > 0 ? row.callsPerRefresh.toFixed(2) : "-"} | ${row.errors} |`,
     );
   }
   const on = results[variants[1]!.name] as { ratio: number; waited: number };
