@@ -18,6 +18,13 @@ export interface CachePolicy {
   readonly staleMaxAgeSeconds: number;
   /** The provider call's deadline: how long another instance's refresh is worth waiting for. */
   readonly deadlineMs: number;
+  /**
+   * The last seconds of the TTL in which an entry read often enough is refreshed in the
+   * background (the caller clamps it to half the TTL); 0 turns refresh-ahead off.
+   */
+  readonly refreshAheadSeconds: number;
+  /** Reads an entry needs in this process during its life before it is refreshed ahead. */
+  readonly refreshAheadMinReads: number;
 }
 
 /** What the service is built from. */
@@ -34,6 +41,10 @@ export interface AccountServiceOptions {
   readonly onCache?: (provider: Provider, result: 'hit' | 'miss' | 'stale' | 'peer', resource: AccountResource) => void;
   /** Told the size of every DataLoader batch. */
   readonly onBatch?: (size: number) => void;
+  /** Told how each background refresh ahead of expiry ended: `ok`, or the error's code. */
+  readonly onRefreshAhead?: (provider: Provider, resource: AccountResource, outcome: string) => void;
+  /** How many cache keys have their reads counted for refresh-ahead (the oldest are forgotten first). */
+  readonly maxCountedKeys?: number;
 }
 
 /** Failures after which older data beats no data: the provider is down or wrong, not the account. */
@@ -46,6 +57,13 @@ const TRANSIENT = new Set<string>([
 ]);
 
 const PEER_POLL_MS = 25;
+const DEFAULT_MAX_COUNTED_KEYS = 10_000;
+
+/** The reads one cache entry (told apart by its fetchedAt) has had in this process. */
+interface ReadCount {
+  readonly fetchedAt: string;
+  count: number;
+}
 
 /**
  * Which configured accounts one request may see. The others are answered exactly as accounts
@@ -93,6 +111,13 @@ export class AccountService {
   readonly #inflight = new Map<string, Promise<unknown>>();
   readonly #fingerprints = new WeakMap<AccountEntry, string>();
   readonly #fingerprintKey: Secret;
+  readonly #onRefreshAhead: AccountServiceOptions['onRefreshAhead'];
+  /** Background refreshes running, by cache key: at most one each, and never waited on by the request that started it. */
+  readonly #ahead = new Map<string, Promise<Cacheable | undefined>>();
+  /** Reads per cache key of its current entry; insertion order is the eviction order. */
+  readonly #reads = new Map<string, ReadCount>();
+  readonly #maxCountedKeys: number;
+  #closed = false;
 
   constructor(options: AccountServiceOptions) {
     this.#registry = options.registry;
@@ -108,6 +133,8 @@ export class AccountService {
     this.#onStale = options.onStale;
     this.#onCache = options.onCache;
     this.#onBatch = options.onBatch;
+    this.#onRefreshAhead = options.onRefreshAhead;
+    this.#maxCountedKeys = options.maxCountedKeys ?? DEFAULT_MAX_COUNTED_KEYS;
   }
 
   /**
@@ -152,9 +179,16 @@ export class AccountService {
     return entry ? (entry.tenant ?? null) : undefined;
   }
 
-  /** Closes every provider's connections and the cache. */
+  /**
+   * Starts no more background refreshes, closes every provider's connections (which lets calls
+   * in flight end, each within its deadline), waits for the refreshes still running, and
+   * closes the cache.
+   */
   async close(): Promise<void> {
+    this.#closed = true;
     await Promise.all([...this.#upstreams.values()].map(({ client }) => client.close()));
+    // They never reject (#refreshAhead catches everything).
+    await Promise.all([...this.#ahead.values()]);
     await this.#cache.close();
   }
 
@@ -179,20 +213,28 @@ export class AccountService {
    */
   async #resolve<T extends Cacheable>(
     entry: AccountEntry,
-    { client, policy }: Upstream,
+    upstream: Upstream,
     cacheKey: string,
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
+    const { client, policy } = upstream;
     if (policy.ttlSeconds === 0) return withFreshness(await kind.fetch(client, entry), policy.ttlSeconds, null);
 
     const { provider } = entry;
     const { resource } = kind;
     const cached = await this.#cache.get<T>(cacheKey);
-    if (cached && ageSeconds(cached) < policy.ttlSeconds) {
+    const age = cached ? ageSeconds(cached) : Infinity;
+    if (cached && age < policy.ttlSeconds) {
       this.#onCache?.(provider, 'hit', resource);
+      if (policy.refreshAheadSeconds > 0) this.#considerRefreshAhead(entry, upstream, cacheKey, kind, cached, age);
       return withFreshness(cached, policy.ttlSeconds, null);
     }
     this.#onCache?.(provider, 'miss', resource);
+
+    // A refresh ahead of this entry's expiry is already asking the provider: share its answer.
+    const ahead = this.#ahead.get(cacheKey) as Promise<T | undefined> | undefined;
+    const refreshed = ahead && (await ahead);
+    if (refreshed) return withFreshness(refreshed, policy.ttlSeconds, null);
 
     const leased = await this.#cache.lease(cacheKey, policy.deadlineMs);
     if (!leased) {
@@ -204,9 +246,7 @@ export class AccountService {
       }
     }
     try {
-      const fresh = await kind.fetch(client, entry);
-      await this.#cache.set(cacheKey, fresh, Math.max(policy.ttlSeconds, policy.staleMaxAgeSeconds));
-      return withFreshness(fresh, policy.ttlSeconds, null);
+      return withFreshness(await this.#fetchAndStore(entry, upstream, cacheKey, kind), policy.ttlSeconds, null);
     } catch (error) {
       if (
         cached &&
@@ -221,6 +261,86 @@ export class AccountService {
       throw error;
     } finally {
       if (leased) await this.#cache.release(cacheKey);
+    }
+  }
+
+  /** Asks the provider and stores its answer for as long as it may be served (fresh, then stale). */
+  async #fetchAndStore<T extends Cacheable>(entry: AccountEntry, { client, policy }: Upstream, cacheKey: string, kind: CachedKind<T>): Promise<T> {
+    const fresh = await kind.fetch(client, entry);
+    await this.#cache.set(cacheKey, fresh, Math.max(policy.ttlSeconds, policy.staleMaxAgeSeconds));
+    return fresh;
+  }
+
+  /**
+   * Counts a fresh hit and, when the entry is hot (read at least refreshAheadMinReads times) and
+   * within the last refreshAheadSeconds of its TTL, starts one background refresh of it. The
+   * request that triggers it is answered from the cache without waiting.
+   */
+  #considerRefreshAhead<T extends Cacheable>(
+    entry: AccountEntry,
+    upstream: Upstream,
+    cacheKey: string,
+    kind: CachedKind<T>,
+    cached: T,
+    age: number,
+  ): void {
+    const { policy } = upstream;
+    const reads = this.#countRead(cacheKey, cached.fetchedAt);
+    if (this.#closed || this.#ahead.has(cacheKey)) return;
+    if (reads < policy.refreshAheadMinReads || policy.ttlSeconds - age > policy.refreshAheadSeconds) return;
+    const refresh = this.#refreshAhead(entry, upstream, cacheKey, kind, cached)
+      // #refreshAhead catches its own failures; this is the guarantee that nothing ever escapes.
+      .catch(() => undefined)
+      .finally(() => this.#ahead.delete(cacheKey));
+    this.#ahead.set(cacheKey, refresh);
+  }
+
+  /** One more read of the entry fetched at `fetchedAt`; a new entry starts its count again. */
+  #countRead(cacheKey: string, fetchedAt: string): number {
+    let known = this.#reads.get(cacheKey);
+    if (known === undefined || known.fetchedAt !== fetchedAt) {
+      // Re-inserted, so a key read across entries stays among the newest and is evicted last.
+      if (known !== undefined) this.#reads.delete(cacheKey);
+      else if (this.#reads.size >= this.#maxCountedKeys) {
+        const oldest = this.#reads.keys().next().value;
+        if (oldest !== undefined) this.#reads.delete(oldest);
+      }
+      known = { fetchedAt, count: 0 };
+      this.#reads.set(cacheKey, known);
+    }
+    known.count += 1;
+    return known.count;
+  }
+
+  /**
+   * The background refresh: under the same cross-instance lease as a miss, unless another
+   * instance holds it (then that one refreshes), and only if the entry is still the one that
+   * was read (a peer may have refreshed it and let go of the lease meanwhile). A failure changes
+   * nothing for callers: the entry is served until it expires, and stale-if-error applies then.
+   * Resolves to what it stored, or undefined; never rejects.
+   */
+  async #refreshAhead<T extends Cacheable>(
+    entry: AccountEntry,
+    upstream: Upstream,
+    cacheKey: string,
+    kind: CachedKind<T>,
+    read: T,
+  ): Promise<T | undefined> {
+    const { provider } = entry;
+    const { resource } = kind;
+    const leased = await this.#cache.lease(cacheKey, upstream.policy.deadlineMs);
+    if (!leased) return undefined;
+    try {
+      const current = await this.#cache.get<T>(cacheKey);
+      if (this.#closed || (current !== undefined && current.fetchedAt !== read.fetchedAt)) return undefined;
+      const fresh = await this.#fetchAndStore(entry, upstream, cacheKey, kind);
+      this.#onRefreshAhead?.(provider, resource, 'ok');
+      return fresh;
+    } catch (error) {
+      this.#onRefreshAhead?.(provider, resource, error instanceof BillingError ? error.code : ErrorCode.INTERNAL);
+      return undefined;
+    } finally {
+      await this.#cache.release(cacheKey);
     }
   }
 

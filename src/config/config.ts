@@ -152,6 +152,9 @@ const UPSTREAM_NUMBERS: Record<string, { key: keyof UpstreamNumbers; schema: z.Z
   MAX_BODY_BYTES: { key: 'maxBodyBytes', schema: whole(1_024, 64 * 1024 * 1024), fallback: 1024 * 1024 },
   CACHE_TTL_SECONDS: { key: 'cacheTtlSeconds', schema: whole(0, 86_400) },
   STALE_MAX_AGE_SECONDS: { key: 'staleMaxAgeSeconds', schema: whole(0, 7 * 86_400), fallback: 3_600 },
+  // The window is clamped to half the TTL where it is used, since the TTL may differ per provider.
+  REFRESH_AHEAD_SECONDS: { key: 'refreshAheadSeconds', schema: whole(0, 86_400), fallback: 10 },
+  REFRESH_AHEAD_MIN_READS: { key: 'refreshAheadMinReads', schema: whole(1, 1_000_000), fallback: 3 },
 };
 
 /** One setting from `variable`, or its default; a problem names the variable, never the value. */

@@ -26,6 +26,10 @@ export interface UpstreamSettings extends ResilienceSettings {
   readonly cacheTtlSeconds: number;
   /** How old a snapshot may be and still be served, marked stale, when a refresh fails. */
   readonly staleMaxAgeSeconds: number;
+  /** The last seconds of the TTL (at most half of it) in which a hot entry is refreshed in the background; 0 turns it off. */
+  readonly refreshAheadSeconds: number;
+  /** Reads an entry needs during its life (in this process) before it is refreshed ahead. */
+  readonly refreshAheadMinReads: number;
 }
 
 /** The numeric upstream settings, each of which a provider may give its own default. */

@@ -60,6 +60,9 @@ export function createAccountService({ config, registry, providers, cache, metri
     cache,
     onCache: (provider, result, resource) => metrics.cacheLookup(provider, result, resource),
     onBatch: (size) => metrics.batch(size),
+    onRefreshAhead: (provider, resource, outcome) => metrics.refreshAhead(provider, resource, outcome),
+    // As many read counters as the in-process cache holds entries.
+    maxCountedKeys: config.cacheMaxEntries,
     policies: providers.policies,
     fingerprintKey: config.cacheKeySecret,
     onStale: (key, error, resource) =>

@@ -66,6 +66,12 @@ export class Metrics {
     registers: [this.registry],
     collect: () => this.#flushCacheTally(),
   });
+  readonly #refreshAhead = new Counter({
+    name: 'billing_cache_refresh_ahead_total',
+    help: 'Background refreshes of hot cache entries before they expire, by resource (account or invoices) and outcome (ok or error code).',
+    labelNames: ['provider', 'resource', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly #batches = new Histogram({
     name: 'billing_dataloader_batch_size',
     help: 'Accounts per DataLoader batch.',
@@ -142,6 +148,11 @@ export class Metrics {
       this.#cache.inc({ provider: tally.provider, resource: tally.resource, result: tally.result }, tally.count);
       tally.count = 0;
     }
+  }
+
+  /** Counts one background refresh ahead of expiry and how it ended (`ok` or an ErrorCode, a bounded set). */
+  refreshAhead(provider: Provider, resource: AccountResource, outcome: string): void {
+    this.#refreshAhead.inc({ provider, resource: CACHE_RESOURCE_LABELS[resource], outcome });
   }
 
   /** Records one DataLoader batch. */

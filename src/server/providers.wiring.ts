@@ -18,6 +18,9 @@ function cachePolicy(settings: UpstreamSettings): CachePolicy {
     ttlSeconds: settings.cacheTtlSeconds,
     staleMaxAgeSeconds: settings.staleMaxAgeSeconds,
     deadlineMs: settings.deadlineMs,
+    // Never more than half the TTL: an entry spends at least half its life unrefreshed.
+    refreshAheadSeconds: Math.min(settings.refreshAheadSeconds, settings.cacheTtlSeconds / 2),
+    refreshAheadMinReads: settings.refreshAheadMinReads,
   };
 }
 

@@ -2,6 +2,9 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/config-error';
 import { loadSecurityConfig } from '../../src/config/security-config';
+import { createLogger } from '../../src/server/logger';
+import { Metrics } from '../../src/server/metrics';
+import { wireProviders } from '../../src/server/providers.wiring';
 
 describe('loadConfig', () => {
   test('defaults match the documentation', () => {
@@ -41,6 +44,29 @@ describe('loadConfig', () => {
     const config = loadConfig({ UPSTREAM_DEADLINE_MS: '3000', SIMPSY_DEADLINE_MS: '1500', DIGIDONAR_MAX_RETRIES: '0' });
     expect(config.upstreams.DIGIDONAR).toMatchObject({ deadlineMs: 3000, maxRetries: 0, maxConcurrency: 16, maxQueue: 100 });
     expect(config.upstreams.SIMPSY).toMatchObject({ deadlineMs: 1500, maxRetries: 2, breakerThreshold: 0.5, breakerHalfOpenAfterMs: 5000 });
+  });
+
+  test('refresh-ahead: 10 s and 3 reads by default, per provider overridable, the window clamped to half the TTL', async () => {
+    expect(loadConfig({}).upstreams.DIGIDONAR).toMatchObject({ refreshAheadSeconds: 10, refreshAheadMinReads: 3 });
+    const config = loadConfig({
+      UPSTREAM_REFRESH_AHEAD_SECONDS: '20',
+      SIMPSY_REFRESH_AHEAD_SECONDS: '0',
+      DIGIDONAR_REFRESH_AHEAD_MIN_READS: '5',
+      DIGIDONAR_CACHE_TTL_SECONDS: '30',
+    });
+    expect(config.upstreams.DIGIDONAR).toMatchObject({ refreshAheadSeconds: 20, refreshAheadMinReads: 5 });
+    expect(config.upstreams.SIMPSY).toMatchObject({ refreshAheadSeconds: 0, refreshAheadMinReads: 3 });
+    const providers = wireProviders(config, new Metrics({ providers: [], bulkheads: () => [] }), createLogger({ level: 'silent' }));
+    expect(providers.policies.DIGIDONAR).toMatchObject({ ttlSeconds: 30, refreshAheadSeconds: 15, refreshAheadMinReads: 5 });
+    expect(providers.policies.SIMPSY).toMatchObject({ refreshAheadSeconds: 0 });
+    await Promise.all(providers.clients.map((client) => client.close()));
+    for (const [variable, value] of [
+      ['UPSTREAM_REFRESH_AHEAD_SECONDS', '-1'],
+      ['SIMPSY_REFRESH_AHEAD_SECONDS', 'soon'],
+      ['UPSTREAM_REFRESH_AHEAD_MIN_READS', '0'],
+    ] as const) {
+      expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+    }
   });
 
   test.each([
