@@ -12,6 +12,7 @@
 //   npm run stack                 # gateway on http://localhost:4000/graphql
 //   npm run stack -- --port 4100  # or STACK_PORT=4100; 0 picks a free port
 //   STACK_LOG_LEVEL=info npm run stack   # the billing instances' log level (default warn)
+import '../src/runtime/require-supported-node';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // Runs only the built-in fake providers, so the subgraph can be tried with an accounts file
 // exactly as in production: `npm run sandbox` here, `npm start` with the printed variables elsewhere.
+import '../src/runtime/require-supported-node';
 import { startSandbox } from '../src/sandbox';
 import { INSTALLED_PROVIDERS } from '../src/providers/installed';
 

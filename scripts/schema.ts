@@ -1,4 +1,5 @@
 // Prints the subgraph SDL to schema.graphql, or with --check fails when the file is stale.
+import '../src/runtime/require-supported-node';
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

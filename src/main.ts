@@ -1,3 +1,4 @@
+import './runtime/require-supported-node';
 import { shutdownTracing } from './observability/tracing';
 import 'reflect-metadata';
 import type { Logger } from 'pino';
