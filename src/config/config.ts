@@ -58,11 +58,22 @@ export interface AppConfig {
    * requests routed before every load balancer has dropped it are answered, not refused.
    */
   readonly shutdownDrainDelayMs: number;
+  /**
+   * `compiled`: operations seen before run as graphql-jit functions (traced and introspection
+   * requests still take graphql-js); `graphql-js`: every request takes graphql-js.
+   */
+  readonly graphqlExecutor: ExecutorMode;
+  /** How many times an operation text is seen before it is compiled (graphql-js runs it until then). */
+  readonly graphqlCompileAfter: number;
   /** Per coin kind: a balance is LOW at or below this percent of the purchased coins left. */
   readonly coinLowThresholdPercent: Readonly<Record<CoinKind, number>>;
   /** A validity expiring within this many calendar days is EXPIRING_SOON. */
   readonly validityExpiringSoonDays: number;
 }
+
+/** Which executor runs operations (GRAPHQL_EXECUTOR): graphql-jit's compiled functions, or graphql-js for every request. */
+export const EXECUTOR_MODES = ['compiled', 'graphql-js'] as const;
+export type ExecutorMode = (typeof EXECUTOR_MODES)[number];
 
 const whole = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const int = (min: number, max: number, fallback: number) => whole(min, max).default(fallback);
@@ -205,6 +216,8 @@ const envSchema = z.object({
   SANDBOX_LATENCY_MS: int(0, 60_000, 0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000, 10_000),
   SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000, 5_000),
+  GRAPHQL_EXECUTOR: z.enum(EXECUTOR_MODES).default('compiled'),
+  GRAPHQL_COMPILE_AFTER: int(1, 1_000, 2),
 });
 
 
@@ -338,6 +351,8 @@ export function loadConfig(
     sandboxLatencyMs: e.SANDBOX_LATENCY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     shutdownDrainDelayMs: e.SHUTDOWN_DRAIN_DELAY_MS,
+    graphqlExecutor: e.GRAPHQL_EXECUTOR,
+    graphqlCompileAfter: e.GRAPHQL_COMPILE_AFTER,
     ...insights,
     providers: Object.freeze([...providers]),
     upstreams: Object.freeze(upstreams),

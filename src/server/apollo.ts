@@ -8,6 +8,7 @@ import { BillingError } from '../domain/billing-error';
 import type { GraphQLContext } from '../graphql/context';
 import { createErrorFormatter } from '../graphql/errors';
 import { requestLimitProtections } from '../graphql/request-limits';
+import { CompiledExecutor } from '../graphql/compiled-executor';
 import { buildBillingSchema } from '../graphql/schema';
 import type { Metrics } from './metrics';
 import { cacheControlHeaderPlugin } from './plugins/cache-control-header';
@@ -31,12 +32,23 @@ export interface ApolloParts {
 export async function createApolloServer({ config, http, logger, metrics }: ApolloParts): Promise<ApolloServer<GraphQLContext>> {
   const { security } = config;
   const limits = requestLimitProtections({ ...security.limits, maxAccounts: config.maxAccountsPerQuery });
+  const schemaOptions = {
+    maxRepresentations: security.limits.maxRepresentations,
+    authDirectives: security.federationAuthDirectives,
+    providers: config.providers,
+  };
+  const schema = await buildBillingSchema(schemaOptions);
+  const executor = new CompiledExecutor({
+    mode: config.graphqlExecutor,
+    schema,
+    // A second instance only when it is used; see CompiledExecutorOptions.compileSchema.
+    compileSchema: config.graphqlExecutor === 'compiled' ? await buildBillingSchema(schemaOptions) : schema,
+    compileAfter: config.graphqlCompileAfter,
+    observe: (path, reason) => metrics.execution(path, reason),
+  });
   return new ApolloServer<GraphQLContext>({
-    schema: await buildBillingSchema({
-      maxRepresentations: security.limits.maxRepresentations,
-      authDirectives: security.federationAuthDirectives,
-      providers: config.providers,
-    }),
+    // Apollo parses, validates, runs the plugins and formats errors; the executor only executes.
+    gateway: executor.gateway(),
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT; Apollo's own handlers would race it and re-raise the signal.
     stopOnTerminationSignals: false,

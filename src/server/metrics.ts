@@ -84,6 +84,12 @@ export class Metrics {
     labelNames: ['operation', 'error_code'] as const,
     registers: [this.registry],
   });
+  readonly #executions = new Counter({
+    name: 'billing_graphql_executions_total',
+    help: 'Executed GraphQL operations by executor path (compiled or graphql-js) and, for graphql-js, why ("none" when compiled).',
+    labelNames: ['path', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly #graphqlDuration = new Histogram({
     name: 'billing_graphql_request_duration_seconds',
     help: 'GraphQL request duration.',
@@ -171,6 +177,11 @@ export class Metrics {
       this.#graphqlRequests.inc({ operation, error_code: code });
     }
     this.#graphqlDuration.observe({ operation }, durationMs / 1000);
+  }
+
+  /** Counts one executed operation by the executor path it took and why (a bounded set of reasons). */
+  execution(path: string, reason: string | null): void {
+    this.#executions.inc({ path, reason: reason ?? 'none' });
   }
 
   #dropOperation(operation: string): void {

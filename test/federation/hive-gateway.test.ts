@@ -11,6 +11,7 @@ import { createLogger } from '../../src/server/logger';
 import { sandboxEntries } from '../support/harness';
 import { startJwtIssuer, type JwtIssuer } from '../support/jwt-issuer';
 import { startCompanion } from './companion/companion';
+import { executorEnv } from '../support/executor';
 
 // The supergraph as Apollo Router would run it, through a real gateway that accepts the SDL
 // exactly as billing publishes it (@authenticated, @requiresScopes, @cost, @listSize, @tag):
@@ -104,6 +105,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
   issuer = await startJwtIssuer();
   const config = loadConfig({
+    ...executorEnv(),
     ...sandbox.env,
     LOG_LEVEL: 'silent',
     UPSTREAM_CACHE_TTL_SECONDS: '0',

@@ -25,6 +25,7 @@ import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { startCompanion } from './companion/companion';
+import { executorEnv } from '../support/executor';
 
 const ROVER_CONFIG_PATH = join(__dirname, '..', '..', 'rover.yaml');
 
@@ -166,6 +167,7 @@ describe('the supergraph through @apollo/gateway', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ providers: INSTALLED_PROVIDERS });
     const config = loadConfig({
+      ...executorEnv(),
       ...sandbox.env,
       LOG_LEVEL: 'silent',
       // @apollo/gateway refuses supergraphs with Apollo Router's auth directives (for: SECURITY).

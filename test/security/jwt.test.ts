@@ -10,6 +10,7 @@ import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
 import { sandboxEntries } from '../support/harness';
 import { startJwtIssuer, type JwtIssuer } from '../support/jwt-issuer';
+import { executorEnv } from '../support/executor';
 
 // The end user's JWT as the router forwards it: a bad token is a 401 before any GraphQL; a
 // missing one is anonymous; a valid one reads its own tenants' accounts only, and payment
@@ -53,6 +54,7 @@ interface JwtApp {
 /** The subgraph as the harness builds it, but with tenants on every account and JWT verification on. */
 async function startJwtApp(sandbox: Sandbox, env: Record<string, string>): Promise<JwtApp> {
   const config = loadConfig({
+    ...executorEnv(),
     ...sandbox.env,
     LOG_LEVEL: 'silent',
     UPSTREAM_CACHE_TTL_SECONDS: '0',

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/server/logger';
 import { CANARY_KEY, CANARY_SECRET, FORBIDDEN } from './canary';
 import type { Provider } from '../generated/operations';
 import type { GraphQLResponse } from './harness';
+import { executorEnv } from './executor';
 
 export { FakeUpstream, Gate, faults } from '../../src/sandbox';
 export type { Fault, FaultContext } from '../../src/sandbox';
@@ -166,6 +167,7 @@ export async function startFaultSubgraph(options: {
   logDestination: { write(line: string): void };
 }): Promise<FaultSubgraph> {
   const config = loadConfig({
+    ...executorEnv(),
     ...Object.fromEntries([options.digidonar, options.simpsy].map((fake) => [`${fake.provider}_BASE_URL`, fake.baseUrl])),
     // Attempt counts are per request: no snapshot may come from an earlier one (cache tests turn it on).
     UPSTREAM_CACHE_TTL_SECONDS: '0',

@@ -9,6 +9,7 @@ import { INSTALLED_PROVIDERS } from '../../src/providers/installed';
 import type { ProviderModule } from '../../src/providers/provider-module';
 import { createApp, type BillingApp } from '../../src/server/app';
 import { createLogger } from '../../src/server/logger';
+import { executorEnv } from './executor';
 
 /** A GraphQL response as a client sees it. */
 export interface GraphQLResponse<TData> {
@@ -57,6 +58,7 @@ export async function startHarness(options: {
   const providers = options.providers ?? INSTALLED_PROVIDERS;
   const sandbox = await startSandbox({ providers, latencyMs: options.latencyMs ?? 0 });
   const config = loadConfig({
+    ...executorEnv(),
     ...sandbox.env,
     LOG_LEVEL: 'silent',
     // Tests that count upstream calls across requests need every request to ask; the cache's own tests turn it on.
