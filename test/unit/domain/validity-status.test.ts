@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import type { ProviderTimestamp } from '../../../src/domain/account';
 import { parseProviderTimestamp } from '../../../src/domain/dates';
 import { validityInsight } from '../../../src/domain/validity-status';
@@ -82,5 +84,54 @@ describe('validityInsight', () => {
     const now = kolkata('2024-03-31T09:00:00');
     expect(validityInsight(null, now, 14)).toEqual({ daysUntilExpiry: null, status: 'UNKNOWN' });
     expect(validityInsight(expiry('0000-00-00 00:00:00'), now, 14)).toEqual({ daysUntilExpiry: null, status: 'UNKNOWN' });
+  });
+});
+
+describe('validityInsight against a direct luxon reading', () => {
+  /** The plain reading the memoized one must equal: both days in the expiry's zone, luxon's calendar-day diff. */
+  function reference(expiresAt: ProviderTimestamp, now: Date, window: number) {
+    const instant = DateTime.fromISO(expiresAt.instant!, { zone: expiresAt.timeZone });
+    const days = Math.round(instant.startOf('day').diff(DateTime.fromJSDate(now, { zone: instant.zone }).startOf('day'), 'days').days);
+    const status = instant.toMillis() <= now.getTime() ? 'EXPIRED' : days <= window ? 'EXPIRING_SOON' : 'ACTIVE';
+    return { daysUntilExpiry: days === 0 ? 0 : days, status };
+  }
+
+  // Zones with DST, half-hour DST (Lord Howe), a skipped day (Apia, 2011-12-30) and a DST change at midnight (Santiago).
+  const ZONES = ['Asia/Kolkata', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Apia', 'America/Santiago', 'UTC'];
+  const from = Date.UTC(2011, 0, 1);
+  const to = Date.UTC(2027, 0, 1);
+
+  test('equal for any expiry, moment and zone, the same expiry read again at many moments', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: from, max: to }),
+        fc.array(fc.integer({ min: -40 * 86_400_000, max: 40 * 86_400_000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 0, max: 30 }),
+        (zone, expiryMillis, offsets, window) => {
+          const raw = DateTime.fromMillis(expiryMillis, { zone }).toFormat('yyyy-MM-dd HH:mm:ss');
+          const expiresAt = parseProviderTimestamp(raw, zone);
+          for (const offset of offsets) {
+            const now = new Date(expiryMillis + offset);
+            expect(validityInsight(expiresAt, now, window)).toEqual(reference(expiresAt, now, window));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  test('equal on both sides of every local midnight and DST change of a year', () => {
+    for (const zone of ZONES) {
+      const expiresAt = parseProviderTimestamp('2024-07-01 12:00:00', zone);
+      let moment = DateTime.fromISO('2024-01-01T00:00:00', { zone });
+      for (let day = 0; day < 366; day += 1) {
+        const midnight = moment.startOf('day').toMillis();
+        for (const at of [midnight - 1, midnight, midnight + 1, midnight + 3_600_000 - 1, midnight + 3_600_000]) {
+          expect(validityInsight(expiresAt, new Date(at), 14)).toEqual(reference(expiresAt, new Date(at), 14));
+        }
+        moment = moment.plus({ days: 1 });
+      }
+    }
   });
 });
