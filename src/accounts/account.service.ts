@@ -200,6 +200,12 @@ export class AccountService {
     kind: CachedKind<T>,
   ): Promise<Served<T>> {
     let pending = this.#inflight.get(cacheKey) as Promise<Served<T>> | undefined;
+    if (!pending && upstream.policy.ttlSeconds > 0 && this.#cache.peek) {
+      // A cache in this process answers a fresh hit at once: no resolution to share.
+      const cached = this.#cache.peek<T>(cacheKey);
+      const served = cached && this.#freshHit(entry, upstream, cacheKey, kind, cached);
+      if (served) return Promise.resolve(served);
+    }
     if (!pending) {
       pending = this.#resolve(entry, upstream, cacheKey, kind).finally(() => this.#inflight.delete(cacheKey));
       this.#inflight.set(cacheKey, pending);
@@ -223,12 +229,8 @@ export class AccountService {
     const { provider } = entry;
     const { resource } = kind;
     const cached = await this.#cache.get<T>(cacheKey);
-    const age = cached ? ageSeconds(cached) : Infinity;
-    if (cached && age < policy.ttlSeconds) {
-      this.#onCache?.(provider, 'hit', resource);
-      if (policy.refreshAheadSeconds > 0) this.#considerRefreshAhead(entry, upstream, cacheKey, kind, cached, age);
-      return withFreshness(cached, policy.ttlSeconds, null);
-    }
+    const hit = cached && this.#freshHit(entry, upstream, cacheKey, kind, cached);
+    if (hit) return hit;
     this.#onCache?.(provider, 'miss', resource);
 
     // A refresh ahead of this entry's expiry is already asking the provider: share its answer.
@@ -262,6 +264,16 @@ export class AccountService {
     } finally {
       if (leased) await this.#cache.release(cacheKey);
     }
+  }
+
+  /** A cached value served as a hit while it is fresh (counted, and maybe refreshed ahead); undefined once it is not. */
+  #freshHit<T extends Cacheable>(entry: AccountEntry, upstream: Upstream, cacheKey: string, kind: CachedKind<T>, cached: T): Served<T> | undefined {
+    const { policy } = upstream;
+    const age = ageSeconds(cached);
+    if (age >= policy.ttlSeconds) return undefined;
+    this.#onCache?.(entry.provider, 'hit', kind.resource);
+    if (policy.refreshAheadSeconds > 0) this.#considerRefreshAhead(entry, upstream, cacheKey, kind, cached, age);
+    return withFreshness(cached, policy.ttlSeconds, null);
   }
 
   /** Asks the provider and stores its answer for as long as it may be served (fresh, then stale). */

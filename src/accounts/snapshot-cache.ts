@@ -1,4 +1,4 @@
-import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { LRUCache } from 'lru-cache';
 import type { AccountSnapshot } from '../domain/account';
 
 /** Anything the cache keeps: what the provider answered, and when (its age decides freshness). */
@@ -15,6 +15,11 @@ export interface Cacheable {
 export interface SnapshotCache {
   /** The stored snapshot, or undefined on a miss or a failure. */
   get<T extends Cacheable = AccountSnapshot>(key: string): Promise<T | undefined>;
+  /**
+   * A cache in this process answers at once: the stored snapshot or undefined, with no promise
+   * (a warm request reads hundreds). Absent on a shared cache, which is asked with `get`.
+   */
+  peek?<T extends Cacheable = AccountSnapshot>(key: string): T | undefined;
   /** Stores a snapshot for `ttlSeconds` (how long it may still be served stale, not how long it is fresh). */
   set(key: string, snapshot: Cacheable, ttlSeconds: number): Promise<void>;
   /**
@@ -31,20 +36,35 @@ export interface SnapshotCache {
   close(): Promise<void>;
 }
 
-/** A bounded in-process LRU of snapshot objects (no serialization): the default, one per process. */
-export class MemorySnapshotCache implements SnapshotCache {
-  readonly #cache: KeyValueCache<Cacheable>;
+/** Most bytes the in-process cache holds, counting each entry as its JSON (Apollo's InMemoryLRUCache's bound). */
+const MEMORY_CACHE_MAX_BYTES = 30 * 1024 * 1024;
 
-  constructor(maxEntries: number) {
-    this.#cache = new InMemoryLRUCache<Cacheable>({ max: maxEntries });
+/**
+ * A bounded in-process LRU of snapshot objects (no serialization): the default, one per process.
+ * Bounded by entries and by bytes (each entry sized as its JSON once, when stored).
+ */
+export class MemorySnapshotCache implements SnapshotCache {
+  readonly #cache: LRUCache<string, Cacheable>;
+
+  constructor(maxEntries: number, maxBytes = MEMORY_CACHE_MAX_BYTES) {
+    this.#cache = new LRUCache<string, Cacheable>({
+      max: maxEntries,
+      maxSize: maxBytes,
+      sizeCalculation: (value) => Math.max(1, Buffer.byteLength(JSON.stringify(value))),
+    });
   }
 
   get<T extends Cacheable = AccountSnapshot>(key: string): Promise<T | undefined> {
-    return this.#cache.get(key) as Promise<T | undefined>;
+    return Promise.resolve(this.peek<T>(key));
+  }
+
+  peek<T extends Cacheable = AccountSnapshot>(key: string): T | undefined {
+    return this.#cache.get(key) as T | undefined;
   }
 
   async set(key: string, snapshot: Cacheable, ttlSeconds: number): Promise<void> {
-    await this.#cache.set(key, snapshot, { ttl: ttlSeconds });
+    // A snapshot bigger than the whole cache is not kept (lru-cache refuses it): the next read asks again.
+    this.#cache.set(key, snapshot, { ttl: ttlSeconds * 1000 });
   }
 
   async lease(): Promise<boolean> {
