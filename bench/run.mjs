@@ -35,6 +35,8 @@ for (const cache of [false, true]) {
     for (const duplicates of [false, true])
       for (const connections of CONNECTIONS) {
         if (duplicates && n === 1) continue;
+        // Cold duplicates only at N=500, to keep the run under ~8 minutes on 2 cores.
+        if (duplicates && !cache && n === 50) continue;
         scenarios.push({ cache, n, duplicates, connections, full: false });
       }
 }
@@ -193,6 +195,7 @@ async function main() {
       const snapshots = {};
       for (const e of JSON.parse(text).data._entities) snapshots[`${e.provider}:${e.accountId}`] = e;
       writeFileSync(snapshotFile, JSON.stringify(snapshots));
+      return snapshots;
     };
     const reload = async () => {
       for (const t of targets.filter((x) => x.loads !== undefined)) {
@@ -224,8 +227,14 @@ async function main() {
       let reference;
       const checks = {};
       for (let attempt = 1; attempt <= 5; attempt += 1) {
-        if (cache) await capture();
+        const snapshots = cache ? await capture() : null;
         reference = await verify(ours(), body, scenario.n);
+        if (scenario.full && !reference.problem) {
+          // The full selection holds every account's ageSeconds, which ticks between the capture and
+          // the reference for some of 200 accounts: the reference's own entities become the snapshots.
+          for (const e of JSON.parse(reference.text).data._entities) snapshots[`${e.provider}:${e.accountId}`] = e;
+          writeFileSync(snapshotFile, JSON.stringify(snapshots));
+        }
         if (cache) await reload();
         await post(`${floor().url}__register`, JSON.stringify({ body, response: reference.text, fanout: !cache }));
         for (const target of targets) {
