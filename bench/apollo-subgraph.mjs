@@ -1,7 +1,8 @@
 // Two SDL-first Apollo subgraphs (@apollo/subgraph + @apollo/server standalone), for comparison:
 //   MODE=naive  what a team writes in an afternoon: one upstream call per resolved field, no
 //               DataLoader, no cache (a representation's profile and coins are two Digidonar calls).
-//   MODE=stock  the framework's own cost: the same schema over in-memory snapshots, no upstream.
+//   MODE=stock  the framework's own cost: the subgraph's own schema.graphql over in-memory
+//               snapshots of the subgraph's own answers (bench/anchor-schema.mjs), no upstream.
 // Both read the same accounts file.
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
@@ -10,6 +11,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse as parseGraphQL } from 'graphql';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { parse } from 'yaml';
+import { anchorSchema, snapshotStore } from './anchor-schema.mjs';
 
 const MODE = process.env.MODE ?? 'naive';
 setGlobalDispatcher(new Agent({ connections: Number(process.env.UPSTREAM_CONNECTIONS ?? 64), keepAliveTimeout: 60_000 }));
@@ -71,44 +73,21 @@ const naiveField = (provider, name) => async (ref) => {
   return normalize[name](await fetchUpstream(account));
 };
 
-/** What the fakes answer a healthy account with: its provider's sample file, filled in for the account. */
-function successBody(provider, accountId) {
-  const sample = new URL(`../src/providers/${provider.toLowerCase()}/samples/healthy.json`, import.meta.url);
-  return JSON.parse(readFileSync(sample, 'utf8').replaceAll('{accountId}', accountId)).snapshot;
-}
+const resolvers = {
+  Query: { account: (_, { provider, accountId }) => (accounts.has(`${provider}:${accountId}`) ? { provider, accountId } : null) },
+  Account: {
+    __resolveReference: (ref) => ({ provider: ref.provider, accountId: ref.accountId }),
+    profile: naiveField('DIGIDONAR', 'profile'),
+    coins: naiveField('DIGIDONAR', 'coins'),
+    plan: naiveField('SIMPSY', 'plan'),
+    monthlyTotal: naiveField('SIMPSY', 'monthlyTotal'),
+  },
+};
 
-// stock: snapshots normalized once at start-up, served from memory.
-const snapshots = new Map();
-if (MODE === 'stock') {
-  for (const [key, a] of accounts) {
-    const body = successBody(a.provider, a.accountId);
-    snapshots.set(key, {
-      provider: a.provider,
-      accountId: a.accountId,
-      profile: a.provider === 'DIGIDONAR' ? normalize.profile(body) : null,
-      coins: a.provider === 'DIGIDONAR' ? normalize.coins(body) : null,
-      plan: a.provider === 'SIMPSY' ? normalize.plan(body) : null,
-      monthlyTotal: a.provider === 'SIMPSY' ? normalize.monthlyTotal(body) : null,
-    });
-  }
-}
-
-const resolvers =
+// stock: the subgraph's own schema over the snapshots the driver captured from it.
+const schema =
   MODE === 'stock'
-    ? {
-        Query: { account: (_, { provider, accountId }) => snapshots.get(`${provider}:${accountId}`) ?? null },
-        Account: { __resolveReference: (ref) => snapshots.get(`${ref.provider}:${ref.accountId}`) ?? null },
-      }
-    : {
-        Query: { account: (_, { provider, accountId }) => (accounts.has(`${provider}:${accountId}`) ? { provider, accountId } : null) },
-        Account: {
-          __resolveReference: (ref) => ({ provider: ref.provider, accountId: ref.accountId }),
-          profile: naiveField('DIGIDONAR', 'profile'),
-          coins: naiveField('DIGIDONAR', 'coins'),
-          plan: naiveField('SIMPSY', 'plan'),
-          monthlyTotal: naiveField('SIMPSY', 'monthlyTotal'),
-        },
-      };
-
-const server = new ApolloServer({ schema: buildSubgraphSchema([{ typeDefs, resolvers }]) });
+    ? anchorSchema(process.env.SCHEMA_FILE, snapshotStore(process.env.SNAPSHOT_FILE))
+    : buildSubgraphSchema([{ typeDefs, resolvers }]);
+const server = new ApolloServer({ schema });
 await startStandaloneServer(server, { listen: { port: Number(process.env.PORT), host: '127.0.0.1' } });

@@ -11,5 +11,7 @@ git -C "$root" worktree add --detach "$tmp" "$ref" >/dev/null
 ln -s "$root/node_modules" "$tmp/node_modules"
 rm -rf "$root/bench/baseline"
 (cd "$tmp" && npx tsc -p tsconfig.build.json --outDir "$root/bench/baseline/dist")
+# The entry point reads ../package.json (its engines range) beside dist/.
+cp "$tmp/package.json" "$root/bench/baseline/package.json"
 git -C "$root" rev-parse --short "$ref" > "$root/bench/baseline/REF"
 echo "bench/baseline/dist built from $(cat "$root/bench/baseline/REF")"

@@ -26,6 +26,27 @@ export function benchAccounts(n = ACCOUNTS) {
 export const QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account {
   provider accountId profile { companyName } coins { kind purchased available used } plan { name } monthlyTotal { amount currency } } } }`;
 
+const MONEY = 'amount currency raw';
+const TIMESTAMP = 'instant timeZone raw';
+const FRESHNESS = 'fetchedAt ageSeconds maxAgeSeconds stale refreshError { code message }';
+const STORAGE = 'raw value unit gigabytes';
+const PHONE = `raw e164 country countryName monthlyPrice { ${MONEY} }`;
+const INVOICE = `id date { date raw } amount { ${MONEY} } status rawStatus url`;
+/** Every field of Account, three levels deep (invoices with their default arguments): a billing page's query. */
+export const FULL_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Account {
+  provider accountId fetchedAt freshness { ${FRESHNESS} }
+  profile { companyName companyAddress adminEmail adminFirstName adminLastName adminPhone { raw e164 country } }
+  coins { kind purchased available used usedPercent remainingPercent status }
+  validity { serviceOrder createdAt { ${TIMESTAMP} } updatedAt { ${TIMESTAMP} } expiresAt { ${TIMESTAMP} } daysUntilExpiry status }
+  deskPhones { ${PHONE} } dids { ${PHONE} }
+  plan { name price { ${MONEY} } includedAgents includedStorage { ${STORAGE} } includedCrm }
+  addons { kind quantity size { ${STORAGE} } unitPrice { ${MONEY} } totalPrice { ${MONEY} } }
+  creditLimit { ${MONEY} } billingCycle { date raw } callRoute paymentMethod { type maskedCardNumber last4 }
+  monthlyTotal { ${MONEY} }
+  monthlyCharges { lineItems { kind description amount { ${MONEY} } } computedTotal { ${MONEY} } statedTotal { ${MONEY} } difference { ${MONEY} } matches status }
+  invoices { edges { cursor node { ${INVOICE} } } nodes { ${INVOICE} } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount freshness { ${FRESHNESS} } }
+} } }`;
+
 // ------------------------------------------------------------------ processes
 const children = new Set();
 export function startProcess(name, args, env, input) {
@@ -133,8 +154,12 @@ export async function startFakes(latencyMs, kinds) {
 }
 
 // ------------------------------------------------------------------ targets
-/** Starts one target: the subgraph as users run it, the floor, or an SDL-first Apollo subgraph (naive, stock). */
-export async function startTarget(kind, fakes, accountsFile, { cache, upstreamConnections, nodeArgs = [], env = {} }) {
+/**
+ * Starts one target: the subgraph as users run it (subgraph: compiled executor, subgraph-js:
+ * graphql-js, baseline: an earlier build), the floor, an SDL-first Apollo subgraph (naive,
+ * stock) or the graphql-jit anchor (jit). stock and jit serve `snapshotFile` (see anchor-schema.mjs).
+ */
+export async function startTarget(kind, fakes, accountsFile, { cache, upstreamConnections, snapshotFile, nodeArgs = [], env = {} }) {
   const port = await freePort();
   const upstream = fakes.targets[kind];
   const common = {
@@ -145,7 +170,7 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
     UPSTREAM_CONNECTIONS: String(upstreamConnections),
   };
   let child;
-  if (kind === 'subgraph' || kind === 'baseline') {
+  if (kind === 'subgraph' || kind === 'subgraph-js' || kind === 'baseline') {
     // baseline: an earlier build of the subgraph (bench/baseline.sh), for before/after in one run.
     const main = kind === 'baseline' ? 'bench/baseline/dist/main.js' : 'dist/main.js';
     child = startProcess(kind, [...nodeArgs, main], {
@@ -161,14 +186,20 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
       UPSTREAM_MAX_CONCURRENCY: String(upstreamConnections),
       UPSTREAM_MAX_QUEUE: '100000',
       ...(cache ? {} : { UPSTREAM_CACHE_TTL_SECONDS: '0' }),
+      // Builds before the compiled executor ignore it (they are graphql-js).
+      GRAPHQL_EXECUTOR: kind === 'subgraph-js' ? 'graphql-js' : 'compiled',
       ...env,
     });
   } else if (kind === 'floor') {
     child = startProcess(kind, [...nodeArgs, 'bench/floor.mjs'], common);
+  } else if (kind === 'jit') {
+    child = startProcess(kind, [...nodeArgs, 'bench/jit-anchor.mjs'], { ...common, SCHEMA_FILE: join(ROOT, 'schema.graphql'), SNAPSHOT_FILE: snapshotFile });
+  } else if (kind === 'stock') {
+    child = startProcess(kind, [...nodeArgs, 'bench/apollo-subgraph.mjs'], { ...common, MODE: kind, SCHEMA_FILE: join(ROOT, 'schema.graphql'), SNAPSHOT_FILE: snapshotFile });
   } else {
     child = startProcess(kind, [...nodeArgs, 'bench/apollo-subgraph.mjs'], { ...common, MODE: kind });
   }
-  const url = `http://127.0.0.1:${port}/${kind === 'floor' ? '' : 'graphql'}`;
+  const url = `http://127.0.0.1:${port}/${kind === 'floor' || kind === 'jit' ? '' : 'graphql'}`;
   if (kind === 'floor') {
     for (let i = 0; i < 100; i += 1) {
       try {
@@ -187,8 +218,21 @@ export async function startTarget(kind, fakes, accountsFile, { cache, upstreamCo
 // ------------------------------------------------------------------ requests
 export const accounts = benchAccounts();
 
-/** N representations alternating providers; with duplicates, N/2 distinct accounts each sent twice. */
+/**
+ * N representations alternating providers; with duplicates, N/2 distinct accounts each sent twice.
+ * duplicates = k (a number): every k-th representation repeats the one k-1 before it, so 250 with
+ * k=5 is 200 distinct accounts and 50 duplicates.
+ */
 export function representations(n, duplicates) {
+  if (typeof duplicates === 'number') {
+    const reps = [];
+    let next = 0;
+    for (let i = 0; i < n; i += 1) {
+      const a = i % duplicates === duplicates - 1 ? accounts[next - (duplicates - 1)] : accounts[next++];
+      reps.push({ __typename: 'Account', provider: a.provider, accountId: a.accountId });
+    }
+    return { reps, distinct: next };
+  }
   const distinct = duplicates ? Math.ceil(n / 2) : n;
   const picked = accounts.slice(0, distinct);
   const reps = [];

@@ -1,6 +1,8 @@
 // Profiles the built subgraph under one benchmark scenario with `node --cpu-prof`, then prints
 // where the CPU went: by function (self time) and by package or source folder.
-// Run: npm run bench:profile -- [--warm] [--n 50] [--c 1] [--dup] [--duration 10]
+// Run: npm run bench:profile -- [--warm] [--n 50] [--c 1] [--dup] [--duration 10] [--executor compiled|graphql-js]
+//   --full: the full-selection scenario of npm run bench (warm, 250 = 200 distinct + 50 duplicates,
+//   every Account field; --c defaults to 8 there).
 // The .cpuprofile lands in bench/profiles/ (open it in Chrome DevTools or speedscope).
 import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,20 +11,23 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { stringify } from 'yaml';
-import { ROOT, accounts, entitiesBody, log, post, startFakes, startTarget, stopProcess } from './harness.mjs';
+import { FULL_QUERY, ROOT, accounts, entitiesBody, log, post, representations, startFakes, startTarget, stopProcess } from './harness.mjs';
 
 const { values } = parseArgs({
   options: {
     warm: { type: 'boolean', default: false },
     n: { type: 'string', default: '50' },
-    c: { type: 'string', default: '1' },
+    c: { type: 'string' },
     dup: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    executor: { type: 'string', default: 'compiled' },
     duration: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
   },
 });
-const n = Number(values.n);
-const connections = Number(values.c);
+if (values.full) values.warm = true;
+const n = values.full ? 250 : Number(values.n);
+const connections = Number(values.c ?? (values.full ? 8 : 1));
 const duration = Number(values.duration);
 
 /** Self and total time per function, and self time per package / source folder. */
@@ -72,13 +77,16 @@ async function main() {
     cache: values.warm,
     upstreamConnections: 64,
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+    env: { GRAPHQL_EXECUTOR: values.executor },
   });
-  const body = entitiesBody(n, values.dup);
+  const body = values.full
+    ? JSON.stringify({ query: FULL_QUERY, variables: { r: representations(n, 5).reps } })
+    : entitiesBody(n, values.dup);
   const request = { url: target.url, method: 'POST', headers: { 'content-type': 'application/json' }, body };
   const first = await post(target.url, body);
   if (first.status !== 200 || first.text.includes('"errors"')) throw new Error(`bad answer: ${first.text.slice(0, 300)}`);
   await autocannon({ ...request, connections, duration: 2 }); // JIT warm-up
-  log(`profiling ${values.warm ? 'warm' : 'cold'} N=${n}${values.dup ? ' (2x dup)' : ''} c=${connections} for ${duration} s`);
+  log(`profiling ${values.warm ? 'warm' : 'cold'}${values.full ? ' full' : ''} N=${n}${values.dup ? ' (2x dup)' : ''} c=${connections} (${values.executor}) for ${duration} s`);
   const result = await autocannon({ ...request, connections, duration });
   log(`${result.requests.total} requests, p50 ${result.latency.p50} ms, ${(result.requests.total / duration).toFixed(1)} req/s`);
   await stopProcess(target.child);
