@@ -1,38 +1,29 @@
-import { Ctx, FieldResolver, Float, Resolver, Root } from 'type-graphql';
-import type { CoinBalance } from '../domain/account';
-import { coinUsage } from '../domain/coin-usage';
-import type { CoinStatus } from '../domain/vocabulary';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { AccountView, CoinBalance } from '../domain/account';
+import { coinUsage, type CoinUsage } from '../domain/coin-usage';
+import type { CoinKind } from '../domain/vocabulary';
 import type { GraphQLContext } from './context';
 import { oncePerObject } from './field-memo';
-import { CoinBalanceType } from './types/coin-balance.type';
-import { CoinStatusEnum } from './types/enums';
+import { AccountType } from './types/account.type';
 
-/** A balance's usage under its kind's threshold: computed once per balance, whichever of its fields are asked. */
-const usageOf = oncePerObject((balance: CoinBalance, lowThresholdPercent: number) => coinUsage(balance, lowThresholdPercent));
+/** A balance as served: its counts and its usage under its kind's threshold. */
+export type CoinBalanceView = CoinBalance & CoinUsage;
+
+/**
+ * An account's balances with their usage, computed once per list of balances and thresholds:
+ * the thresholds are fixed per process, so a cached snapshot's balances are computed once and
+ * served as plain values to every request (not three resolver calls per balance per request).
+ */
+const balancesOf = oncePerObject(
+  (coins: readonly CoinBalance[], thresholds: Readonly<Record<CoinKind, number>>): readonly CoinBalanceView[] =>
+    coins.map((balance) => ({ ...balance, ...coinUsage(balance, thresholds[balance.kind]) })),
+);
 
 // Computed from the balance's counts and the configured per-kind thresholds; no upstream call.
-@Resolver(() => CoinBalanceType)
-export class CoinBalanceResolver {
-  @FieldResolver(() => Float, {
-    nullable: true,
-    description: 'Percent of the purchased coins used (used / purchased * 100, 2 decimals); null when purchased is 0 or a count is unknown.',
-  })
-  usedPercent(@Root() balance: CoinBalance, @Ctx() ctx: GraphQLContext): number | null {
-    return usageOf(balance, ctx.insights.coinLowThresholdPercent[balance.kind]).usedPercent;
-  }
-
-  @FieldResolver(() => Float, {
-    nullable: true,
-    description: 'Percent of the purchased coins still available (available / purchased * 100, 2 decimals); null when purchased is 0 or a count is unknown.',
-  })
-  remainingPercent(@Root() balance: CoinBalance, @Ctx() ctx: GraphQLContext): number | null {
-    return usageOf(balance, ctx.insights.coinLowThresholdPercent[balance.kind]).remainingPercent;
-  }
-
-  @FieldResolver(() => CoinStatusEnum, {
-    description: 'EXHAUSTED when none are available, LOW at or below the threshold of this coin kind (default 10% of purchased), else OK; UNKNOWN when it cannot be computed.',
-  })
-  status(@Root() balance: CoinBalance, @Ctx() ctx: GraphQLContext): CoinStatus {
-    return usageOf(balance, ctx.insights.coinLowThresholdPercent[balance.kind]).status;
+@Resolver(() => AccountType)
+export class AccountCoinsResolver {
+  @FieldResolver()
+  coins(@Root() account: AccountView, @Ctx() ctx: GraphQLContext): readonly CoinBalanceView[] | null {
+    return account.coins === null ? null : balancesOf(account.coins, ctx.insights.coinLowThresholdPercent);
   }
 }

@@ -2,6 +2,7 @@ import { BillingError, ErrorCode } from '../domain/billing-error';
 import type { Invoice, InvoiceListView } from '../domain/invoice';
 import type { AccountKey } from '../domain/provider';
 import type { InvoiceConnectionType } from './types/invoice-connection.type';
+import { oncePerObject } from './field-memo';
 
 /** Invoices per page when `first` is not given. */
 export const DEFAULT_INVOICES_PER_PAGE = 20;
@@ -52,13 +53,22 @@ export function cursorInvoiceId(after: string, key: AccountKey): string {
  * a cursor from another account, or for an invoice the provider no longer lists.
  */
 export function invoicePage(list: InvoiceListView, first: number, afterId: string | null, key: AccountKey): InvoiceConnectionType {
-  const { invoices } = list;
   let start = 0;
   if (afterId !== null) {
-    const index = invoices.findIndex((invoice) => invoice.id === afterId);
+    const index = list.invoices.findIndex((invoice) => invoice.id === afterId);
     if (index === -1) throw invalidCursor(key);
     start = index + 1;
   }
+  return pageOf(list, start, first);
+}
+
+/**
+ * The page of a list from `start`, built once per list view and page: a cached list is served to
+ * request after request (its view changes only when its age does), and its edges, cursors and
+ * page info would otherwise be rebuilt for every one of them.
+ */
+const pageOf = oncePerObject((list: InvoiceListView, start: number, first: number): InvoiceConnectionType => {
+  const { invoices } = list;
   const nodes = invoices.slice(start, start + first);
   const edges = nodes.map((node) => ({ cursor: invoiceCursor(node), node }));
   return {
@@ -73,4 +83,4 @@ export function invoicePage(list: InvoiceListView, first: number, afterId: strin
     totalCount: invoices.length,
     freshness: list.freshness,
   };
-}
+});

@@ -7,7 +7,7 @@ import { authChecker } from './access';
 import { BillingOverviewResolver } from './billing-overview.resolver';
 import { accountReferenceResolver } from './account.reference';
 import { AccountResolver } from './account.resolver';
-import { CoinBalanceResolver } from './coin-balance.resolver';
+import { AccountCoinsResolver } from './coin-balance.resolver';
 import { AccountInvoicesResolver } from './account-invoices.resolver';
 import { MonthlyChargesResolver } from './monthly-charges.resolver';
 import { ValidityResolver } from './validity.resolver';
@@ -65,7 +65,7 @@ export async function buildBillingSchema(
     resolvers: [
       AccountResolver,
       AccountInvoicesResolver,
-      CoinBalanceResolver,
+      AccountCoinsResolver,
       ValidityResolver,
       MonthlyChargesResolver,
       BillingOverviewResolver,
