@@ -109,7 +109,7 @@ export class AccountService {
   readonly #onBatch: AccountServiceOptions['onBatch'];
   // Snapshots and invoice lists alike, keyed by their (distinct) cache keys.
   readonly #inflight = new Map<string, Promise<unknown>>();
-  readonly #fingerprints = new WeakMap<AccountEntry, string>();
+  readonly #keys = new WeakMap<AccountEntry, { readonly snapshot: string; readonly invoices: string }>();
   readonly #fingerprintKey: Secret;
   readonly #onRefreshAhead: AccountServiceOptions['onRefreshAhead'];
   /** Background refreshes running, by cache key: at most one each, and never waited on by the request that started it. */
@@ -151,7 +151,7 @@ export class AccountService {
     const entry = this.#registry.get(key);
     const upstream = this.#upstreams.get(key.provider);
     if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
-    return this.#coalesce(`${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, SNAPSHOTS);
+    return this.#coalesce(this.#keysOf(entry).snapshot, entry, upstream, SNAPSHOTS);
   }
 
   /** The invoice loader's batch function: each result in its key's slot, an Error in the slot of a key that failed. */
@@ -169,8 +169,7 @@ export class AccountService {
     const upstream = this.#upstreams.get(key.provider);
     if (!entry || !upstream || (visible && !visible(entry))) return Promise.reject(accountNotFound(key));
     if (!upstream.client.fetchInvoices) return Promise.resolve(null);
-    // No provider name is "invoices", so these keys never meet a snapshot's "PROVIDER:accountId:…".
-    return this.#coalesce(`invoices:${entry.provider}:${entry.accountId}:${this.#fingerprint(entry)}`, entry, upstream, INVOICES);
+    return this.#coalesce(this.#keysOf(entry).invoices, entry, upstream, INVOICES);
   }
 
   /** The tenant that owns an account: null when none is set, undefined when the account is unknown. */
@@ -368,13 +367,19 @@ export class AccountService {
     return undefined;
   }
 
-  #fingerprint(entry: AccountEntry): string {
-    let fingerprint = this.#fingerprints.get(entry);
-    if (fingerprint === undefined) {
-      fingerprint = credentialFingerprint(entry, this.#fingerprintKey);
-      this.#fingerprints.set(entry, fingerprint);
+  /**
+   * The cache keys of an account's snapshot and invoice list, built once per configured entry:
+   * a warm request looks hundreds up, and a key made anew is a new string to hash every time.
+   * No provider name is "invoices", so invoice keys never meet a snapshot's "PROVIDER:accountId:…".
+   */
+  #keysOf(entry: AccountEntry): { readonly snapshot: string; readonly invoices: string } {
+    let keys = this.#keys.get(entry);
+    if (keys === undefined) {
+      const base = `${entry.provider}:${entry.accountId}:${credentialFingerprint(entry, this.#fingerprintKey)}`;
+      keys = { snapshot: base, invoices: `invoices:${base}` };
+      this.#keys.set(entry, keys);
     }
-    return fingerprint;
+    return keys;
   }
 }
 

@@ -33,19 +33,33 @@ export class ResponseCachePolicy {
   }
 }
 
-/** A loader that reports every account or invoice list it serves (null: none to report) to the response's cache policy. */
+/** Reports every account or invoice list served (null: none to report) to the response's cache policy, and every failure. */
+export function cachePolicyObserver<V extends { readonly freshness: Freshness } | null>(policy: ResponseCachePolicy): {
+  loaded(value: V): void;
+  failed(): void;
+} {
+  return {
+    loaded(view) {
+      if (view !== null) policy.note(view);
+    },
+    failed() {
+      policy.fail();
+    },
+  };
+}
+
+/** A loader that reports every account or invoice list it serves to the response's cache policy. */
 export function observeLoads<K, V extends { readonly freshness: Freshness } | null>(
   loader: { load(key: K): Promise<V> },
   policy: ResponseCachePolicy,
 ): { load(key: K): Promise<V> } {
+  const observer = cachePolicyObserver<V>(policy);
   return {
     load(key) {
       const promise = loader.load(key);
       promise.then(
-        (view) => {
-          if (view !== null) policy.note(view);
-        },
-        () => policy.fail(),
+        (view) => observer.loaded(view),
+        () => observer.failed(),
       );
       return promise;
     },

@@ -4,7 +4,7 @@ import type { AccountService } from '../accounts/account.service';
 import type { AppConfig } from '../config/config';
 import type { AccountEntry } from '../domain/account-entry';
 import { canRead, type Access, type Caller } from './access';
-import { ResponseCachePolicy, observeLoads } from './cache-control';
+import { ResponseCachePolicy, cachePolicyObserver } from './cache-control';
 
 /** What every resolver of one request sees. Loaders are new per request, so nothing leaks between callers. */
 export interface GraphQLContext {
@@ -49,10 +49,15 @@ export function createContextFactory({ config, service, registry, enforce }: Con
     };
     // Another tenant's account loads exactly as an unknown one: same error, same batch.
     const visible = (entry: AccountEntry) => canRead(access, entry.tenant ?? null);
+    const observer = cachePolicyObserver(cachePolicy);
+    // The invoice loader is built only for a request that selects invoices.
+    let invoices: InvoiceLoader | undefined;
     return {
       loaders: {
-        account: observeLoads(createAccountLoader(service, visible), cachePolicy),
-        invoices: observeLoads(createInvoiceLoader(service, visible), cachePolicy),
+        account: createAccountLoader(service, visible, observer),
+        get invoices() {
+          return (invoices ??= createInvoiceLoader(service, visible, observer));
+        },
       },
       maxAccountsPerQuery: config.maxAccountsPerQuery,
       cachePolicy,

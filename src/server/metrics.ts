@@ -58,7 +58,7 @@ export class Metrics {
   });
   // One lookup per account per request is the hottest metric: tallied in plain numbers and
   // handed to prom-client at scrape time, instead of hashing labels on every lookup.
-  readonly #cacheTally = new Map<string, { provider: Provider; resource: string; result: string; count: number }>();
+  readonly #cacheTally = new Map<Provider, Map<AccountResource, Map<string, { provider: Provider; resource: string; result: string; count: number }>>>();
   readonly #cache = new Counter({
     name: 'billing_cache_lookups_total',
     help: 'Snapshot cache lookups, by resource (account or invoices): hit (fresh), miss, stale (served after a failed refresh), peer (another instance refreshed).',
@@ -142,18 +142,24 @@ export class Metrics {
 
   /** Counts one cache lookup of an account snapshot or an invoice list. */
   cacheLookup(provider: Provider, result: string, resource: AccountResource): void {
-    const key = `${provider}:${resource}:${result}`;
-    const tally = this.#cacheTally.get(key);
+    // Nested maps: no label string is built per lookup.
+    let byResource = this.#cacheTally.get(provider);
+    if (!byResource) this.#cacheTally.set(provider, (byResource = new Map()));
+    let byResult = byResource.get(resource);
+    if (!byResult) byResource.set(resource, (byResult = new Map()));
+    const tally = byResult.get(result);
     if (tally) tally.count += 1;
-    else this.#cacheTally.set(key, { provider, resource: CACHE_RESOURCE_LABELS[resource], result, count: 1 });
+    else byResult.set(result, { provider, resource: CACHE_RESOURCE_LABELS[resource], result, count: 1 });
   }
 
   #flushCacheTally(): void {
-    for (const tally of this.#cacheTally.values()) {
-      if (tally.count === 0) continue;
-      this.#cache.inc({ provider: tally.provider, resource: tally.resource, result: tally.result }, tally.count);
-      tally.count = 0;
-    }
+    for (const byResource of this.#cacheTally.values())
+      for (const byResult of byResource.values())
+        for (const tally of byResult.values()) {
+          if (tally.count === 0) continue;
+          this.#cache.inc({ provider: tally.provider, resource: tally.resource, result: tally.result }, tally.count);
+          tally.count = 0;
+        }
   }
 
   /** Counts one background refresh ahead of expiry and how it ended (`ok` or an ErrorCode, a bounded set). */
