@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { buildSchema, Kind, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLError } from 'graphql';
 import { request } from 'undici';
 import { buildBillingSchema } from '../../src/graphql/schema';
 import { CompiledExecutor, type ExecutionPath, type FallbackReason } from '../../src/graphql/compiled-executor';
@@ -212,5 +212,55 @@ describe('the compiled-operation cache', () => {
   test('refuses to compile against the schema Apollo instruments', async () => {
     const { schema } = await options();
     expect(() => new CompiledExecutor({ mode: 'compiled', schema, compileSchema: schema })).toThrow('its own instance');
+  });
+});
+
+describe('the compiled path on a schema of its own, against graphql-js', () => {
+  // A schema whose list items fail in every way a resolver can: rejected with an Error or with a
+  // non-Error, thrown synchronously, null where null is not allowed; first, middle and last.
+  const sdl = `
+    type Item { id: ID! name: String! note: String }
+    type Query { items(fail: [Int!]!, how: String!): [Item]! strict(fail: [Int!]!): [Item!] }
+  `;
+  const build = () => {
+    const schema = buildSchema(sdl);
+    // Good items answer a little later than failing ones, so items settle out of order.
+    const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 2));
+    const item = (i: number, fail: number[], how: string): unknown => {
+      if (!fail.includes(i)) return later({ id: String(i), name: `item ${i}`, note: i % 2 ? null : 'even' });
+      if (how === 'error') return Promise.reject(new Error(`item ${i} failed`));
+      if (how === 'string') return Promise.reject(`item ${i} failed`);
+      if (how === 'null-name') return Promise.resolve({ id: String(i), name: null });
+      return Promise.resolve(null);
+    };
+    const fields = schema.getQueryType()!.getFields();
+    fields.items!.resolve = (_s, { fail, how }: { fail: number[]; how: string }) => [0, 1, 2, 3, 4].map((i) => item(i, fail, how));
+    fields.strict!.resolve = (_s, { fail }: { fail: number[] }) => [0, 1, 2].map((i) => item(i, fail, 'null'));
+    return schema;
+  };
+  const run = async (text: string, mode: 'compiled' | 'graphql-js') => {
+    const schema = build();
+    const executor = new CompiledExecutor({ mode, schema, compileSchema: mode === 'compiled' ? build() : schema, compileAfter: 1 });
+    const result = await executor.execute({
+      request: { query: text },
+      queryHash: text,
+      source: text,
+      document: parse(text),
+      operationName: null,
+      context: {},
+    } as unknown as Parameters<CompiledExecutor['execute']>[0]);
+    // As Apollo sends them (errors in their JSON form), and what the error formatter unwraps.
+    const errors = result.errors?.map((e) => ({ ...(e as GraphQLError).toJSON(), original: (e as GraphQLError).originalError?.message }));
+    return JSON.stringify({ errors, data: result.data });
+  };
+
+  test.each([
+    ['rejections with Errors, first, middle and last', '{ items(fail: [0, 2, 4], how: "error") { id name note } }'],
+    ['rejections with a non-Error', '{ items(fail: [1, 3], how: "string") { id } }'],
+    ['a null in a non-null field of an item', '{ items(fail: [2], how: "null-name") { id name } }'],
+    ['null items in a list of non-null items', '{ strict(fail: [1]) { id } }'],
+    ['aliases and fragments', '{ a: items(fail: [4], how: "error") { ...F } b: items(fail: [], how: "none") { ...F } } fragment F on Item { id note }'],
+  ])('%s', async (_name, text) => {
+    expect(await run(text, 'compiled')).toBe(await run(text, 'graphql-js'));
   });
 });
