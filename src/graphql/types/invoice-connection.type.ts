@@ -6,7 +6,7 @@ import { InvoiceType } from './invoice.type';
 // Names carry the "Invoice" prefix: a supergraph may hold another subgraph's PageInfo or Edge,
 // and value types of one name must agree across subgraphs.
 
-@ObjectType('InvoiceEdge', { description: 'One invoice in a page, with the cursor that points at it.' })
+@ObjectType('InvoiceEdge', { simpleResolvers: true, description: 'One invoice in a page, with the cursor that points at it.' })
 export class InvoiceEdgeType {
   @Field(() => String, { description: 'Opaque cursor of this invoice: pass it as `after` to get the invoices that follow it.' })
   cursor!: string;
@@ -15,7 +15,7 @@ export class InvoiceEdgeType {
   node!: InvoiceType;
 }
 
-@ObjectType('InvoicePageInfo', { description: 'Where a page of invoices stands in the whole list.' })
+@ObjectType('InvoicePageInfo', { simpleResolvers: true, description: 'Where a page of invoices stands in the whole list.' })
 export class InvoicePageInfoType {
   @Field(() => Boolean, { description: 'True when more invoices follow this page: ask again with `after: endCursor`.' })
   hasNextPage!: boolean;
@@ -31,6 +31,7 @@ export class InvoicePageInfoType {
 }
 
 @ObjectType('InvoiceConnection', {
+  simpleResolvers: true,
   description: 'A page of an account\'s invoices, newest first (by date, then id), with cursors to page through the rest.',
 })
 export class InvoiceConnectionType {

@@ -5,7 +5,7 @@ import { InvoiceStatusEnum } from './enums';
 import { MoneyType } from './money.type';
 import { ProviderDateType } from './timestamp.type';
 
-@ObjectType('Invoice', { description: 'One invoice of an account, as the provider lists it (Simpsy).' })
+@ObjectType('Invoice', { simpleResolvers: true, description: 'One invoice of an account, as the provider lists it (Simpsy).' })
 export class InvoiceType implements Invoice {
   @Field(() => ID, { description: "The provider's invoice id." })
   id!: string;
