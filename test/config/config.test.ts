@@ -27,6 +27,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5s' })).toThrow('SHUTDOWN_DRAIN_DELAY_MS');
   });
 
+  test('GRAPHQL_EXECUTOR: compiled by default, graphql-js as the switch; GRAPHQL_COMPILE_AFTER 2 by default, 1 to 1000', () => {
+    expect(loadConfig({})).toMatchObject({ graphqlExecutor: 'compiled', graphqlCompileAfter: 2 });
+    expect(loadConfig({ GRAPHQL_EXECUTOR: 'graphql-js', GRAPHQL_COMPILE_AFTER: '1' })).toMatchObject({ graphqlExecutor: 'graphql-js', graphqlCompileAfter: 1 });
+    expect(() => loadConfig({ GRAPHQL_EXECUTOR: 'jit-please' })).toThrow('GRAPHQL_EXECUTOR');
+    expect(() => loadConfig({ GRAPHQL_EXECUTOR: 'jit-please' })).not.toThrow('jit-please');
+    expect(() => loadConfig({ GRAPHQL_COMPILE_AFTER: '0' })).toThrow('GRAPHQL_COMPILE_AFTER');
+  });
+
   test('values from the environment win, trailing slashes are dropped, empty means unset', () => {
     const config = loadConfig({
       PORT: '5005',
