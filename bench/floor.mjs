@@ -4,6 +4,7 @@
 // POST /__register {body, response, fanout} before a scenario: requests whose body equals `body`
 // are answered with `response`, after the upstream calls when `fanout` is true.
 import { createServer } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { parse } from 'yaml';
@@ -35,18 +36,9 @@ async function call(account) {
   await response.body.arrayBuffer();
 }
 
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 const server = createServer(async (req, res) => {
   try {
-    const body = await readBody(req);
+    const body = await text(req);
     if (req.url === '/__register') {
       const entry = JSON.parse(body);
       registered.set(entry.body, { response: Buffer.from(entry.response), fanout: entry.fanout });

@@ -3,6 +3,7 @@
 // once (cached), the result written with JSON.stringify. No Apollo, no plugins: what a compiled
 // executor costs when nothing else runs. Env: PORT, SCHEMA_FILE, SNAPSHOT_FILE.
 import { createServer } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { parse, validate } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { anchorSchema, snapshotStore } from './anchor-schema.mjs';
@@ -26,20 +27,11 @@ function compile(query) {
   return entry;
 }
 
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 const server = createServer(async (req, res) => {
   let status = 200;
   let result;
   try {
-    const { query, variables } = JSON.parse(await readBody(req));
+    const { query, variables } = JSON.parse(await text(req));
     const entry = compile(query);
     if (isCompiledQuery(entry)) result = await entry.query(undefined, {}, variables ?? {});
     else {

@@ -180,20 +180,24 @@ describe('which path a request takes', () => {
   });
 });
 
+/** What Apollo hands its gateway for an operation text, as far as the executor reads it (the text is its own hash). */
+function validatedRequest(text: string): Parameters<CompiledExecutor['execute']>[0] {
+  return {
+    request: { query: text },
+    queryHash: text,
+    source: text,
+    document: parse(text),
+    operationName: null,
+    context: {},
+  } as unknown as Parameters<CompiledExecutor['execute']>[0];
+}
+
 describe('the compiled-operation cache', () => {
   const options = async () => {
     const schema = await buildBillingSchema();
     return { mode: 'compiled' as const, schema, compileSchema: await buildBillingSchema() };
   };
-  const run = (executor: CompiledExecutor, text: string) =>
-    executor.execute({
-      request: { query: text },
-      queryHash: text,
-      source: text,
-      document: parse(text),
-      operationName: null,
-      context: {},
-    } as unknown as Parameters<CompiledExecutor['execute']>[0]);
+  const run = (executor: CompiledExecutor, text: string) => executor.execute(validatedRequest(text));
 
   test('holds at most maxOperations compiled operations', async () => {
     const executor = new CompiledExecutor({ ...(await options()), compileAfter: 1, maxOperations: 3 });
@@ -241,14 +245,7 @@ describe('the compiled path on a schema of its own, against graphql-js', () => {
   const run = async (text: string, mode: 'compiled' | 'graphql-js') => {
     const schema = build();
     const executor = new CompiledExecutor({ mode, schema, compileSchema: mode === 'compiled' ? build() : schema, compileAfter: 1 });
-    const result = await executor.execute({
-      request: { query: text },
-      queryHash: text,
-      source: text,
-      document: parse(text),
-      operationName: null,
-      context: {},
-    } as unknown as Parameters<CompiledExecutor['execute']>[0]);
+    const result = await executor.execute(validatedRequest(text));
     // As Apollo sends them (errors in their JSON form), and what the error formatter unwraps.
     const errors = result.errors?.map((e) => ({ ...(e as GraphQLError).toJSON(), original: (e as GraphQLError).originalError?.message }));
     return JSON.stringify({ errors, data: result.data });
