@@ -272,7 +272,7 @@ export class AccountService {
     if (age >= policy.ttlSeconds) return undefined;
     this.#onCache?.(entry.provider, 'hit', kind.resource);
     if (policy.refreshAheadSeconds > 0) this.#considerRefreshAhead(entry, upstream, cacheKey, kind, cached, age);
-    return withFreshness(cached, policy.ttlSeconds, null);
+    return withFreshness(cached, policy.ttlSeconds, null, age);
   }
 
   /** Asks the provider and stores its answer for as long as it may be served (fresh, then stale). */

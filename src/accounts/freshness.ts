@@ -32,8 +32,14 @@ export function ageSeconds(value: Cacheable): number {
  * The value as served now: its freshness (age, the provider's TTL, and, when a refresh failed,
  * stale with the error). A fresh view is reused while its age in whole seconds stays the same.
  */
-export function withFreshness<T extends Cacheable>(value: T, ttlSeconds: number, refreshError: BillingError | null): Served<T> {
-  const age = Math.floor(ageSeconds(value));
+export function withFreshness<T extends Cacheable>(
+  value: T,
+  ttlSeconds: number,
+  refreshError: BillingError | null,
+  /** Its ageSeconds, when the caller has just read it (a cache hit has: it decided freshness). */
+  ageNow = ageSeconds(value),
+): Served<T> {
+  const age = Math.floor(ageNow);
   const known = derive(value);
   const reusable = refreshError === null ? (known.fresh as Served<T> | undefined) : undefined;
   if (reusable && reusable.freshness.ageSeconds === age && reusable.freshness.maxAgeSeconds === ttlSeconds) {
